@@ -7,20 +7,27 @@ const boundaries = {
   patterns: [
     { group: ['@tongban/*/*'], message: 'Import a library through its public entry @tongban/<lib> only.' },
     { group: ['**/libs/*', '**/libs/**', '../../libs/**', '../../../libs/**'], message: 'Use @tongban/<lib>, not a relative path into libs/.' },
-    { group: ['**/apps/**'], message: 'Libraries and apps never import from another app.' },
+    { group: ['**/apps/**'], message: 'Never import from another app by path.' },
   ],
 };
+// Only the CLI (which composes gateway and worker into one embedded process) and the tests may import
+// an app, and then only through its entry @tongban/app-<name>.
+const appEntries = { group: ['@tongban/app-*'], message: 'Only apps/cli and test/ compose apps.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
-      'no-restricted-imports': ['error', boundaries],
+      'no-restricted-imports': ['error', { patterns: [...boundaries.patterns, appEntries] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-console': 'off',
     },
+  },
+  {
+    files: ['apps/cli/**/*.ts', 'test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaries] },
   },
   {
     // Use cases never touch the ORM, the broker, crypto libraries or the file system directly:

@@ -16,7 +16,10 @@ const swc = [
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [],
-  moduleNameMapper: { '^@tongban/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@tongban/app-(gateway|worker)$': '<rootDir>/apps/$1/src',
+    '^@tongban/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
   testEnvironment: 'node',
 };
 module.exports = {

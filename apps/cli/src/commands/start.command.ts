@@ -1,0 +1,62 @@
+import { bootstrapGateway } from '@tongban/app-gateway';
+import { bootstrapWorker } from '@tongban/app-worker';
+import { loadConfig } from '@tongban/config';
+import { pkiLayout } from '@tongban/pki';
+import { createRuntime } from '@tongban/runtime';
+import { Command } from 'commander';
+import { relative } from 'node:path';
+import { ensureDevelopmentPki } from './dev-pki';
+
+/**
+ * `tongban start`: gateway and worker in one process. With no DATABASE_URL/AMQP_URL this is the
+ * embedded default (PGlite + in-process transport behind the same outbox) for a newcomer's laptop.
+ */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('Run gateway and worker in one process (embedded PostgreSQL and in-process transport unless DATABASE_URL/AMQP_URL are set)')
+    .option('--no-dev-pki', 'do not issue a development PKI when none exists')
+    .action(async (opts: { devPki: boolean }) => {
+      const config = loadConfig();
+      if (opts.devPki) await ensureDevelopmentPki(config, (line) => console.error(line));
+      const runtime = await createRuntime(config, { rootDir: process.cwd() });
+      const gateway = await bootstrapGateway(runtime);
+      const worker = await bootstrapWorker(runtime);
+      printWelcome(gateway.partnerUrl, gateway.opsUrl, config.pki.dir, runtime.database.kind, runtime.bus.kind);
+      let closing = false;
+      const shutdown = async () => {
+        if (closing) return;
+        closing = true;
+        await worker.close();
+        await gateway.close();
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}
+
+function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: string, bus: string): void {
+  const pki = relative(process.cwd(), pkiDir) || '.';
+  const a = pkiLayout(pkiDir).district('HZ-ZHONGKAI');
+  const lines = [
+    '',
+    '  Tongban 通办 gateway is running',
+    `    partner API (mutual TLS): ${partnerUrl}`,
+    `    API docs:                 ${opsUrl}/docs`,
+    `    health / metrics:         ${opsUrl}/health/ready  ${opsUrl}/metrics`,
+    `    storage / transport:      ${db === 'embedded' ? 'embedded PostgreSQL (PGlite) in ./var' : 'PostgreSQL'} / ${bus === 'in-process' ? 'in-process transport' : 'RabbitMQ'}`,
+    '',
+    '  Try a hand-off (Huizhou Zhongkai collects 无犯罪证明 for Shenzhen Luohu), in another shell:',
+    '    npm run tongban -- send --from HZ-ZHONGKAI --to 440303',
+    '    npm run tongban -- inbox --as 440303 --ack',
+    '',
+    '  Or sign it yourself and use curl with the district certificates:',
+    `    npm run --silent tongban -- sign --from HZ-ZHONGKAI --to 440303 > /tmp/envelope.jws`,
+    `    curl --cacert ${pki}/ca/ca.crt.pem --cert ${relative(process.cwd(), a.clientCert)} --key ${relative(process.cwd(), a.clientKey)} \\`,
+    `         -H 'content-type: application/jose' --data-binary @/tmp/envelope.jws ${partnerUrl}/v1/messages`,
+    '',
+  ];
+  console.error(lines.join('\n'));
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@tongban/config';
+import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './commands/bench.command';
+import { UsageError } from './commands/client';
+import { registerHandoffCommands } from './commands/handoff.command';
+import { registerOpenApiCommand } from './commands/openapi.command';
+import { registerPkiCommand } from './commands/pki.command';
+import { registerStartCommand } from './commands/start.command';
+
+/** Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error. */
+const program = new Command('tongban')
+  .description('Tongban 通办: cross-region case exchange gateway — run it, issue its PKI, try a hand-off, benchmark it')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerStartCommand(program);
+registerPkiCommand(program, {
+  loadDistricts: async () => loadConfig().alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc })),
+});
+registerHandoffCommands(program);
+registerOpenApiCommand(program);
+registerBenchCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    console.error(`tongban: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  console.error(`tongban: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Inject, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { PkiError, ClientCertificateVerifier } from '@tongban/pki';
+import { RUNTIME, Runtime } from '@tongban/runtime';
+import type { TLSSocket } from 'node:tls';
+import { CALLER_KIND, Caller, CallerKind } from './caller';
+
+/**
+ * Every partner-API route passes here. The TLS handshake already refused certificates from outside
+ * the alliance CA; this maps the certificate to a district or operator (SAN URI), re-checks it against
+ * the CRL, and enforces the route's declared caller kind. A route that declares none is refused.
+ */
+@Injectable()
+export class ClientCertificateGuard implements CanActivate {
+  private readonly certificates: ClientCertificateVerifier;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.certificates = runtime.certificates;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const kind = this.reflector.getAllAndOverride<CallerKind | undefined>(CALLER_KIND, [context.getHandler(), context.getClass()]);
+    if (!kind) throw new ForbiddenException({ code: 'ROUTE_NOT_DECLARED', message: 'This route declares no caller and is closed.' });
+    const request = context.switchToHttp().getRequest<{ raw: { socket: TLSSocket }; caller?: Caller }>();
+    const socket = request.raw.socket;
+    const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
+    if (!peer || !peer.raw) {
+      throw new UnauthorizedException({ code: 'CLIENT_CERT_REQUIRED', message: 'A client certificate issued by the alliance CA is required.' });
+    }
+    let identity;
+    try {
+      identity = this.certificates.identify(peer.raw);
+    } catch (error) {
+      const code = error instanceof PkiError ? error.code : 'CERT_NOT_TRUSTED';
+      throw new UnauthorizedException({ code, message: (error as Error).message });
+    }
+    const caller: Caller = identity.kind === 'district' ? { kind: 'district', id: identity.districtId } : { kind: 'operator', id: identity.operator };
+    if (caller.kind !== kind) {
+      throw new ForbiddenException({ code: 'WRONG_CALLER_KIND', message: `This route is for ${kind} certificates; yours is a ${caller.kind} certificate.` });
+    }
+    request.caller = caller;
+    return true;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './gateway.bootstrap';
+export * from './gateway.module';
+export * from './openapi';

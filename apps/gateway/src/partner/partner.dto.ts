@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+
+export class AcceptedMessageDto {
+  @ApiProperty({ format: 'uuid' }) messageId!: string;
+  @ApiProperty({ description: "The gateway's signed receipt (compact JWS, typ tongban-receipt+jws) over the accepted envelope's digest" })
+  receipt!: string;
+  @ApiProperty({ description: 'True when this message id had been accepted before: the original receipt is returned' }) duplicate!: boolean;
+  @ApiProperty({ example: '/v1/messages/0193…' }) statusUrl!: string;
+}
+
+export class InboxQueryDto {
+  @ApiPropertyOptional({ description: 'Cursor from a previous page (nextCursor); omit to start at the oldest unacknowledged message' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'after must be a cursor returned by a previous page' })
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class InboxItemDto {
+  @ApiProperty() seq!: string;
+  @ApiProperty({ format: 'uuid' }) messageId!: string;
+  @ApiProperty({ example: 'case.submission' }) messageType!: string;
+  @ApiProperty() sender!: string;
+  @ApiProperty() caseNumber!: string;
+  @ApiProperty({ description: "The sender's envelope exactly as accepted (compact JWS)" }) envelope!: string;
+  @ApiProperty({ description: "The gateway's receipt for it" }) receipt!: string;
+  @ApiProperty({ format: 'date-time' }) deliveredAt!: string;
+}
+
+export class InboxPageDto {
+  @ApiProperty({ type: [InboxItemDto] }) items!: InboxItemDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class AcknowledgeInboxDto {
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: 1000 })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  messageIds!: string[];
+}
+
+export class AcknowledgeInboxResultDto {
+  @ApiProperty({ type: [String] }) acknowledged!: string[];
+  @ApiProperty({ type: [String], description: 'Ids that were not pending in your inbox (already acknowledged, or not yours)' }) unknown!: string[];
+}
+
+export class MessageStatusDto {
+  @ApiProperty() messageId!: string;
+  @ApiProperty() messageType!: string;
+  @ApiProperty() caseNumber!: string;
+  @ApiProperty() sender!: string;
+  @ApiProperty() recipient!: string;
+  @ApiProperty({ enum: ['ACCEPTED', 'QUEUED', 'DELIVERED', 'ACKNOWLEDGED', 'DEAD_LETTERED'] }) status!: string;
+  @ApiProperty() acceptedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) queuedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) deliveredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) acknowledgedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) deadLetteredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) deadLetterReason!: string | null;
+  @ApiProperty() receipt!: string;
+}
+
+export class CaseViewDto {
+  @ApiProperty() caseNumber!: string;
+  @ApiProperty() collaborationId!: string;
+  @ApiProperty() collectingDistrict!: string;
+  @ApiProperty() approvingDistrict!: string;
+  @ApiProperty() item!: { code: string; name: string };
+  @ApiProperty() state!: string;
+  @ApiProperty() contractVersion!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: [String], description: 'Message types the calling district may send next' }) allowedActions!: string[];
+}

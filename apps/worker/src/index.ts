@@ -1,0 +1,2 @@
+export * from './worker.bootstrap';
+export * from './worker.module';

@@ -1,0 +1,276 @@
+import { Injectable } from '@nestjs/common';
+import { ContractError, ContractRegistry } from '@tongban/contracts';
+import {
+  CONTRACT_ID_BY_TYPE,
+  DecodedEnvelope,
+  EnvelopeError,
+  EnvelopeErrorCode,
+  KeyRing,
+  canonicalJson,
+  decodeEnvelope,
+  sha256Digest,
+  verifyEnvelope,
+} from '@tongban/envelope';
+import { CaseError, CaseErrorCode } from '../case-error';
+import { MessageStatus } from '../case-state';
+import { allowedActions } from '../catalogue/allowed-actions';
+import { MessageCatalogue } from '../catalogue/message-catalogue';
+import { Clock, IdGenerator } from '../ports/clock.port';
+import { ExchangePolicy } from '../ports/exchange-policy.port';
+import {
+  CaseConflictError,
+  DuplicateCaseError,
+  DuplicateMessageError,
+  HandoffStore,
+  StoredMessage,
+} from '../ports/handoff-store.port';
+import { OutboxSignal, ReceiptSigner } from '../ports/message-publisher.port';
+import type { AcceptMessageCommand, AcceptMessageResult } from './accept-message.command';
+
+const ENVELOPE_CODES: Record<EnvelopeErrorCode, CaseErrorCode> = {
+  [EnvelopeErrorCode.MALFORMED_JWS]: CaseErrorCode.ENVELOPE_MALFORMED,
+  [EnvelopeErrorCode.MALFORMED_BODY]: CaseErrorCode.ENVELOPE_MALFORMED,
+  [EnvelopeErrorCode.NOT_CANONICAL]: CaseErrorCode.ENVELOPE_NOT_CANONICAL,
+  [EnvelopeErrorCode.BAD_SIGNATURE]: CaseErrorCode.SIGNATURE_INVALID,
+  [EnvelopeErrorCode.ALG_MISMATCH]: CaseErrorCode.SIGNATURE_INVALID,
+  [EnvelopeErrorCode.UNKNOWN_KID]: CaseErrorCode.UNKNOWN_KEY_ID,
+};
+
+/**
+ * The gateway's front door: verify, validate, authorise, then commit message + case change + outbox
+ * row in one transaction and answer with a signed receipt. Every refusal is recorded.
+ */
+@Injectable()
+export class AcceptMessageUseCase {
+  constructor(
+    private readonly store: HandoffStore,
+    private readonly keys: KeyRing,
+    private readonly contracts: ContractRegistry,
+    private readonly policy: ExchangePolicy,
+    private readonly catalogue: MessageCatalogue,
+    private readonly receipts: ReceiptSigner,
+    private readonly outbox: OutboxSignal,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(command: AcceptMessageCommand): Promise<AcceptMessageResult> {
+    const receivedAt = this.clock.now();
+    let decoded: DecodedEnvelope | undefined;
+    try {
+      if (command.sizeBytes > this.policy.maxMessageBytes) {
+        throw new CaseError(
+          CaseErrorCode.PAYLOAD_TOO_LARGE,
+          `The envelope is ${command.sizeBytes} bytes; the limit is ${this.policy.maxMessageBytes}. Send materials separately and reference them by digest.`,
+          { limit: this.policy.maxMessageBytes },
+        );
+      }
+      decoded = this.decode(command.envelope);
+      return await this.accept(decoded, command, receivedAt);
+    } catch (error) {
+      if (error instanceof CaseError) {
+        await this.store.recordRejection({
+          receivedAt,
+          peer: command.callerDistrict,
+          code: error.code,
+          messageId: decoded?.body.messageId ?? null,
+          envelopeDigest: decoded?.digest ?? sha256Digest(command.envelope),
+          sizeBytes: command.sizeBytes,
+          detail: error.message,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async accept(decoded: DecodedEnvelope, command: AcceptMessageCommand, receivedAt: Date): Promise<AcceptMessageResult> {
+    const { body } = decoded;
+    if (body.sender !== command.callerDistrict) {
+      throw new CaseError(
+        CaseErrorCode.SENDER_NOT_CALLER,
+        `The envelope's sender is ${body.sender} but the client certificate belongs to ${command.callerDistrict}.`,
+        { sender: body.sender, certificateDistrict: command.callerDistrict },
+      );
+    }
+    await this.verifySignature(decoded);
+
+    const bodyDigest = sha256Digest(canonicalJson(body));
+    const earlier = await this.store.findMessage(body.messageId);
+    if (earlier) return this.replayOf(earlier, bodyDigest);
+
+    this.checkContract(decoded);
+    this.checkSentAt(body.sentAt, receivedAt);
+
+    const handler = this.catalogue.handlerFor(body.messageType);
+    const existingCase = await this.store.findCase(body.caseNumber);
+    if (existingCase && existingCase.collaborationId !== body.collaborationId) {
+      throw new CaseError(
+        CaseErrorCode.REFERENCE_MISMATCH,
+        `Case ${body.caseNumber} has collaboration id ${existingCase.collaborationId}, not ${body.collaborationId}.`,
+        { pointer: '/collaborationId' },
+      );
+    }
+    const change = await handler.plan({
+      body,
+      contract: decoded.contract,
+      envelopeDigest: decoded.digest,
+      existingCase,
+      at: receivedAt,
+      alliance: this.policy.alliance,
+      store: this.store,
+    });
+
+    const receiptId = this.ids.next();
+    const receipt = await this.receipts.sign({
+      receiptId,
+      messageId: body.messageId,
+      envelopeDigest: decoded.digest,
+      sender: body.sender,
+      recipient: body.recipient,
+      caseNumber: body.caseNumber,
+      receivedAt: receivedAt.toISOString(),
+      gateway: this.receipts.gatewayId,
+      status: 'ACCEPTED',
+    });
+    const message: StoredMessage = {
+      messageId: body.messageId,
+      caseNumber: body.caseNumber,
+      collaborationId: body.collaborationId,
+      sender: body.sender,
+      recipient: body.recipient,
+      messageType: body.messageType,
+      contractId: decoded.contract.id,
+      contractVersion: decoded.contract.version,
+      envelope: decoded.raw,
+      envelopeDigest: decoded.digest,
+      bodyDigest,
+      sentAt: new Date(body.sentAt),
+      acceptedAt: receivedAt,
+      receiptId,
+      receipt,
+      status: MessageStatus.ACCEPTED,
+      queuedAt: null,
+      deliveredAt: null,
+      acknowledgedAt: null,
+      deadLetteredAt: null,
+      deadLetterReason: null,
+      replayCount: 0,
+    };
+    try {
+      await this.store.commitAccepted(message, change);
+    } catch (error) {
+      if (error instanceof DuplicateMessageError) {
+        // Lost a race against the same message id: answer as if it had come second.
+        const winner = await this.store.findMessage(body.messageId);
+        if (winner) return this.replayOf(winner, bodyDigest);
+      }
+      if (error instanceof DuplicateCaseError) {
+        throw new CaseError(CaseErrorCode.CASE_EXISTS, `Case ${body.caseNumber} was already submitted; use a new case number.`);
+      }
+      if (error instanceof CaseConflictError) {
+        const current = await this.store.findCase(error.caseNumber);
+        throw new CaseError(
+          CaseErrorCode.ACTION_NOT_ALLOWED,
+          `Case ${error.caseNumber} changed while this message was processed; it is now ${current?.state ?? 'unknown'}.`,
+          { state: current?.state, allowedActions: current ? allowedActions(current, body.sender) : [] },
+        );
+      }
+      throw error;
+    }
+    this.outbox.notify();
+    return { messageId: body.messageId, receipt, duplicate: false };
+  }
+
+  private decode(envelope: string): DecodedEnvelope {
+    try {
+      return decodeEnvelope(envelope);
+    } catch (error) {
+      throw this.fromEnvelopeError(error);
+    }
+  }
+
+  private async verifySignature(decoded: DecodedEnvelope): Promise<void> {
+    try {
+      await verifyEnvelope(decoded, this.keys);
+    } catch (error) {
+      throw this.fromEnvelopeError(error);
+    }
+  }
+
+  private fromEnvelopeError(error: unknown): unknown {
+    if (!(error instanceof EnvelopeError)) return error;
+    return new CaseError(ENVELOPE_CODES[error.code], error.message, { ...(error.detail ?? {}) });
+  }
+
+  private replayOf(earlier: StoredMessage, bodyDigest: string): AcceptMessageResult {
+    if (earlier.bodyDigest !== bodyDigest) {
+      throw new CaseError(
+        CaseErrorCode.MESSAGE_ID_REUSED,
+        `Message id ${earlier.messageId} was already used for a different message; every message needs a new id.`,
+        { messageId: earlier.messageId },
+      );
+    }
+    return { messageId: earlier.messageId, receipt: earlier.receipt, duplicate: true };
+  }
+
+  private checkContract(decoded: DecodedEnvelope): void {
+    const { body, contract } = decoded;
+    const expected = CONTRACT_ID_BY_TYPE[body.messageType];
+    if (contract.id !== expected) {
+      throw new CaseError(
+        CaseErrorCode.CONTRACT_TYPE_MISMATCH,
+        `A ${body.messageType} message must declare contract ${expected}, not ${contract.id}.`,
+        { expected },
+      );
+    }
+    if (!this.contracts.has(contract.id, contract.version)) {
+      throw new CaseError(
+        CaseErrorCode.UNKNOWN_CONTRACT_VERSION,
+        `Contract ${contract.id} has no version ${contract.version}; known versions: ${this.contracts.versions(contract.id).join(', ')}.`,
+        { knownVersions: this.contracts.versions(contract.id) },
+      );
+    }
+    const recipient = this.policy.alliance.district(body.recipient);
+    if (!recipient) {
+      throw new CaseError(CaseErrorCode.UNKNOWN_DISTRICT, `Recipient ${body.recipient} is not a district of this alliance.`, {
+        recipient: body.recipient,
+      });
+    }
+    const accepted = recipient.acceptsContracts[contract.id] ?? [];
+    if (!accepted.includes(contract.version)) {
+      const sender = this.policy.alliance.district(body.sender);
+      throw new CaseError(
+        CaseErrorCode.CONTRACT_VERSION_NOT_ACCEPTED,
+        `${body.recipient} accepts ${contract.id} in versions [${accepted.join(', ')}]; this message uses ${contract.version}.`,
+        { recipientAccepts: accepted, senderAccepts: sender?.acceptsContracts[contract.id] ?? [] },
+      );
+    }
+    let violations;
+    try {
+      violations = this.contracts.validate(contract.id, contract.version, body.payload);
+    } catch (error) {
+      if (error instanceof ContractError) throw new CaseError(CaseErrorCode.UNKNOWN_CONTRACT, error.message);
+      throw error;
+    }
+    if (violations.length > 0) {
+      const first = violations[0];
+      throw new CaseError(
+        CaseErrorCode.SCHEMA_VIOLATION,
+        `The payload breaks contract ${contract.id}@${contract.version}: /payload${first.pointer} ${first.message}` +
+          (violations.length > 1 ? ` (and ${violations.length - 1} more)` : ''),
+        { violations: violations.map((v) => ({ pointer: `/payload${v.pointer}`, message: v.message })) },
+      );
+    }
+  }
+
+  private checkSentAt(sentAt: string, receivedAt: Date): void {
+    const skewSeconds = (receivedAt.getTime() - Date.parse(sentAt)) / 1000;
+    if (Number.isNaN(skewSeconds) || skewSeconds > this.policy.sentAtPastSeconds || -skewSeconds > this.policy.sentAtFutureSeconds) {
+      throw new CaseError(
+        CaseErrorCode.SENT_AT_OUT_OF_WINDOW,
+        `sentAt ${sentAt} is outside the accepted window (${this.policy.sentAtPastSeconds}s in the past to ${this.policy.sentAtFutureSeconds}s in the future of the gateway's clock ${receivedAt.toISOString()}). Check the sender's clock.`,
+        { receivedAt: receivedAt.toISOString() },
+      );
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Stable error codes of the exchange. Partners program against these strings: never rename one.
+ * Each transport maps them (HTTP: problem+json status in the gateway's filter; AMQP: dead-letter).
+ */
+export enum CaseErrorCode {
+  ENVELOPE_MALFORMED = 'ENVELOPE_MALFORMED',
+  ENVELOPE_NOT_CANONICAL = 'ENVELOPE_NOT_CANONICAL',
+  SIGNATURE_INVALID = 'SIGNATURE_INVALID',
+  UNKNOWN_KEY_ID = 'UNKNOWN_KEY_ID',
+  SENDER_NOT_CALLER = 'SENDER_NOT_CALLER',
+  UNKNOWN_DISTRICT = 'UNKNOWN_DISTRICT',
+  NOT_IN_AGREEMENT = 'NOT_IN_AGREEMENT',
+  UNKNOWN_CONTRACT = 'UNKNOWN_CONTRACT',
+  UNKNOWN_CONTRACT_VERSION = 'UNKNOWN_CONTRACT_VERSION',
+  CONTRACT_VERSION_NOT_ACCEPTED = 'CONTRACT_VERSION_NOT_ACCEPTED',
+  CONTRACT_TYPE_MISMATCH = 'CONTRACT_TYPE_MISMATCH',
+  SCHEMA_VIOLATION = 'SCHEMA_VIOLATION',
+  SENT_AT_OUT_OF_WINDOW = 'SENT_AT_OUT_OF_WINDOW',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  MESSAGE_ID_REUSED = 'MESSAGE_ID_REUSED',
+  CASE_EXISTS = 'CASE_EXISTS',
+  CASE_NOT_FOUND = 'CASE_NOT_FOUND',
+  ACTION_NOT_ALLOWED = 'ACTION_NOT_ALLOWED',
+  REFERENCE_MISMATCH = 'REFERENCE_MISMATCH',
+  MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
+  NOT_A_PARTY = 'NOT_A_PARTY',
+  NOT_DEAD_LETTERED = 'NOT_DEAD_LETTERED',
+}
+
+export class CaseError extends Error {
+  constructor(
+    readonly code: CaseErrorCode,
+    message: string,
+    /** Extra machine-readable facts for the caller (violations, allowed actions, accepted versions). */
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'CaseError';
+  }
+}

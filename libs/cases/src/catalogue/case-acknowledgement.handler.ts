@@ -1,0 +1,40 @@
+import { MessageType } from '@tongban/envelope';
+import { CaseError, CaseErrorCode } from '../case-error';
+import type { CaseChange } from '../ports/handoff-store.port';
+import { allowedActions, transitionFor } from './allowed-actions';
+import type { HandlerContext, MessageHandler } from './message-handler';
+import type { CaseAcknowledgementPayload } from './payloads';
+
+/** 签收: the approving jurisdiction signs for the case; from here it owns it. */
+export class CaseAcknowledgementHandler implements MessageHandler {
+  readonly type = MessageType.CASE_ACKNOWLEDGEMENT;
+
+  async plan({ body, existingCase, at, store }: HandlerContext): Promise<CaseChange> {
+    const payload = body.payload as unknown as CaseAcknowledgementPayload;
+    if (!existingCase) {
+      throw new CaseError(CaseErrorCode.CASE_NOT_FOUND, `No case ${body.caseNumber} to acknowledge.`, { caseNumber: body.caseNumber });
+    }
+    const to = transitionFor(existingCase, body.sender, this.type);
+    if (!to || body.recipient !== existingCase.collectingDistrict) {
+      throw new CaseError(
+        CaseErrorCode.ACTION_NOT_ALLOWED,
+        `${body.sender} may not acknowledge case ${body.caseNumber} to ${body.recipient} while it is ${existingCase.state}.`,
+        { state: existingCase.state, allowedActions: allowedActions(existingCase, body.sender) },
+      );
+    }
+    const acknowledged = await store.findMessage(payload.acknowledgedMessageId);
+    if (
+      !acknowledged ||
+      acknowledged.caseNumber !== existingCase.caseNumber ||
+      acknowledged.messageType !== MessageType.CASE_SUBMISSION ||
+      acknowledged.envelopeDigest !== payload.acknowledgedEnvelopeDigest
+    ) {
+      throw new CaseError(
+        CaseErrorCode.REFERENCE_MISMATCH,
+        `acknowledgedMessageId/acknowledgedEnvelopeDigest must name the submission of case ${existingCase.caseNumber} exactly as the gateway accepted it.`,
+        { pointer: '/payload/acknowledgedMessageId' },
+      );
+    }
+    return { kind: 'transition', caseNumber: existingCase.caseNumber, from: existingCase.state, to, at };
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { CaseError, CaseErrorCode } from '../case-error';
+import { allowedActions } from '../catalogue/allowed-actions';
+import { HandoffStore } from '../ports/handoff-store.port';
+
+/** A party's view of a case: its state and what the caller may send next. */
+@Injectable()
+export class GetCaseUseCase {
+  constructor(private readonly store: HandoffStore) {}
+
+  async execute(district: string, caseNumber: string) {
+    const record = await this.store.findCase(caseNumber);
+    if (!record) throw new CaseError(CaseErrorCode.CASE_NOT_FOUND, `No case ${caseNumber}.`);
+    if (district !== record.collectingDistrict && district !== record.approvingDistrict) {
+      throw new CaseError(CaseErrorCode.NOT_A_PARTY, `Only the two districts of case ${caseNumber} may see it.`);
+    }
+    return {
+      caseNumber: record.caseNumber,
+      collaborationId: record.collaborationId,
+      collectingDistrict: record.collectingDistrict,
+      approvingDistrict: record.approvingDistrict,
+      item: { code: record.itemCode, name: record.itemName },
+      state: record.state,
+      contractVersion: record.contractVersion,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+      allowedActions: allowedActions(record, district),
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import { CaseState, MessageStatus } from '../case-state';
+
+export interface CaseRecord {
+  caseNumber: string;
+  collaborationId: string;
+  collectingDistrict: string;
+  approvingDistrict: string;
+  agreementId: string;
+  itemCode: string;
+  itemName: string;
+  contractVersion: string;
+  state: CaseState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StoredMessage {
+  messageId: string;
+  caseNumber: string;
+  collaborationId: string;
+  sender: string;
+  recipient: string;
+  messageType: string;
+  contractId: string;
+  contractVersion: string;
+  envelope: string;
+  envelopeDigest: string;
+  bodyDigest: string;
+  sentAt: Date;
+  acceptedAt: Date;
+  receiptId: string;
+  receipt: string;
+  status: MessageStatus;
+  queuedAt: Date | null;
+  deliveredAt: Date | null;
+  acknowledgedAt: Date | null;
+  deadLetteredAt: Date | null;
+  deadLetterReason: string | null;
+  replayCount: number;
+}
+
+/** What accepting a message does to its case: open it, or move it from one state to another. */
+export type CaseChange =
+  | { kind: 'open'; record: CaseRecord }
+  | { kind: 'transition'; caseNumber: string; from: CaseState; to: CaseState; at: Date };
+
+export interface Rejection {
+  receivedAt: Date;
+  peer: string;
+  code: string;
+  messageId: string | null;
+  envelopeDigest: string | null;
+  sizeBytes: number;
+  detail: string;
+}
+
+export interface OutboxItem {
+  outboxId: string;
+  messageId: string;
+  recipient: string;
+  messageType: string;
+  envelope: string;
+}
+
+export interface InboxItem {
+  seq: string;
+  messageId: string;
+  messageType: string;
+  sender: string;
+  caseNumber: string;
+  envelope: string;
+  receipt: string;
+  deliveredAt: Date;
+}
+
+export class CaseConflictError extends Error {
+  constructor(readonly caseNumber: string, readonly actualState: CaseState | null) {
+    super(`case ${caseNumber} is no longer in the expected state`);
+  }
+}
+export class DuplicateMessageError extends Error {
+  constructor(readonly messageId: string) {
+    super(`message ${messageId} exists`);
+  }
+}
+export class DuplicateCaseError extends Error {
+  constructor(readonly caseNumber: string) {
+    super(`case ${caseNumber} exists`);
+  }
+}
+
+/**
+ * Everything the exchange keeps in PostgreSQL. Each method is one transaction: the use cases never
+ * hold a transaction open across a network call.
+ */
+export abstract class HandoffStore {
+  abstract findMessage(messageId: string): Promise<StoredMessage | null>;
+  abstract findCase(caseNumber: string): Promise<CaseRecord | null>;
+  abstract findCaseByCollaborationId(collaborationId: string): Promise<CaseRecord | null>;
+  /** message + case change + outbox row in ONE transaction. Throws CaseConflictError / DuplicateMessageError / DuplicateCaseError. */
+  abstract commitAccepted(message: StoredMessage, change: CaseChange): Promise<void>;
+  abstract recordRejection(rejection: Rejection): Promise<void>;
+
+  /** Locks up to `limit` outbox rows (SKIP LOCKED), hands them to `publish`, and deletes them and marks their messages QUEUED only if it resolves. */
+  abstract relayOutbox(limit: number, publish: (items: OutboxItem[]) => Promise<void>, at: Date): Promise<number>;
+
+  /** Inbox dedupe + effect in one transaction; false when the message was already delivered. */
+  abstract recordDelivery(messageId: string, channel: 'PULL' | 'PUSH', at: Date, acknowledged: boolean): Promise<boolean>;
+  abstract pullInbox(recipient: string, afterSeq: string | null, limit: number): Promise<InboxItem[]>;
+  /** Returns the ids that were pending for that recipient and are now acknowledged. */
+  abstract acknowledgeInbox(recipient: string, messageIds: string[], at: Date): Promise<string[]>;
+
+  abstract markDeadLettered(messageId: string, reason: string, at: Date): Promise<boolean>;
+  abstract listDeadLettered(limit: number, recipient?: string): Promise<StoredMessage[]>;
+  /** Puts a dead-lettered message back in the outbox. False when it was not dead-lettered. */
+  abstract replay(messageId: string, actor: string, at: Date): Promise<boolean>;
+  abstract recordAdminAction(action: { at: Date; actor: string; action: string; target: string; outcome: string }): Promise<void>;
+}

@@ -1,0 +1,31 @@
+/** The broker as the outbox relay sees it: resolves only once every message is confirmed. */
+export interface PublishedMessage {
+  messageId: string;
+  recipient: string;
+  type: string;
+  body: Buffer;
+}
+export abstract class MessagePublisher {
+  abstract publish(batch: PublishedMessage[]): Promise<void>;
+}
+
+/** Wakes the outbox relay right after a commit, so a hand-off does not wait for the next poll. */
+export abstract class OutboxSignal {
+  abstract notify(): void;
+}
+
+/** Signs receipts with the gateway's key. */
+export abstract class ReceiptSigner {
+  abstract readonly gatewayId: string;
+  abstract sign(body: {
+    receiptId: string;
+    messageId: string;
+    envelopeDigest: string;
+    sender: string;
+    recipient: string;
+    caseNumber: string;
+    receivedAt: string;
+    gateway: string;
+    status: 'ACCEPTED';
+  }): Promise<string>;
+}

@@ -1,0 +1,2 @@
+export * from './demo-messages';
+export * from './partner.client';

@@ -1,0 +1,293 @@
+import {
+  CaseChange,
+  CaseConflictError,
+  CaseRecord,
+  CaseState,
+  DuplicateCaseError,
+  DuplicateMessageError,
+  HandoffStore,
+  InboxItem,
+  MessageStatus,
+  OutboxItem,
+  Rejection,
+  StoredMessage,
+} from '@tongban/cases';
+import { DataSource, EntityManager } from 'typeorm';
+
+const UNIQUE_VIOLATION = '23505';
+/** How long a relay may hold claimed outbox rows before another relay takes them over. */
+const OUTBOX_LEASE_SECONDS = 30;
+
+type Row = Record<string, unknown>;
+
+const MESSAGE_COLUMNS = `message_id, case_number, collaboration_id, sender, recipient, message_type, contract_id,
+  contract_version, envelope, envelope_digest, body_digest, sent_at, accepted_at, receipt_id, receipt, status,
+  queued_at, delivered_at, acknowledged_at, dead_lettered_at, dead_letter_reason, replay_count`;
+
+function toMessage(r: Row): StoredMessage {
+  return {
+    messageId: r.message_id as string,
+    caseNumber: r.case_number as string,
+    collaborationId: r.collaboration_id as string,
+    sender: r.sender as string,
+    recipient: r.recipient as string,
+    messageType: r.message_type as string,
+    contractId: r.contract_id as string,
+    contractVersion: r.contract_version as string,
+    envelope: r.envelope as string,
+    envelopeDigest: r.envelope_digest as string,
+    bodyDigest: r.body_digest as string,
+    sentAt: r.sent_at as Date,
+    acceptedAt: r.accepted_at as Date,
+    receiptId: r.receipt_id as string,
+    receipt: r.receipt as string,
+    status: r.status as MessageStatus,
+    queuedAt: (r.queued_at as Date | null) ?? null,
+    deliveredAt: (r.delivered_at as Date | null) ?? null,
+    acknowledgedAt: (r.acknowledged_at as Date | null) ?? null,
+    deadLetteredAt: (r.dead_lettered_at as Date | null) ?? null,
+    deadLetterReason: (r.dead_letter_reason as string | null) ?? null,
+    replayCount: Number(r.replay_count),
+  };
+}
+
+function toCase(r: Row): CaseRecord {
+  return {
+    caseNumber: r.case_number as string,
+    collaborationId: r.collaboration_id as string,
+    collectingDistrict: r.collecting_district as string,
+    approvingDistrict: r.approving_district as string,
+    agreementId: r.agreement_id as string,
+    itemCode: r.item_code as string,
+    itemName: r.item_name as string,
+    contractVersion: r.contract_version as string,
+    state: r.state as CaseState,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
+}
+
+function uniqueViolation(error: unknown): string | null {
+  const e = error as { code?: string; driverError?: { code?: string; constraint?: string }; constraint?: string };
+  const code = e.driverError?.code ?? e.code;
+  return code === UNIQUE_VIOLATION ? (e.driverError?.constraint ?? e.constraint ?? 'unknown') : null;
+}
+
+/**
+ * The HandoffStore on PostgreSQL through TypeORM. Plain SQL on purpose: every hot-path method is one
+ * short transaction with set-based statements, and counts come back through `WITH … SELECT` so the
+ * same code runs on PostgreSQL and on embedded PGlite.
+ */
+export class TypeOrmHandoffStore extends HandoffStore {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  async findMessage(messageId: string): Promise<StoredMessage | null> {
+    const rows: Row[] = await this.db.query(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = $1`, [messageId]);
+    return rows.length ? toMessage(rows[0]) : null;
+  }
+
+  async findCase(caseNumber: string): Promise<CaseRecord | null> {
+    const rows: Row[] = await this.db.query(`SELECT * FROM cases WHERE case_number = $1`, [caseNumber]);
+    return rows.length ? toCase(rows[0]) : null;
+  }
+
+  async findCaseByCollaborationId(collaborationId: string): Promise<CaseRecord | null> {
+    const rows: Row[] = await this.db.query(`SELECT * FROM cases WHERE collaboration_id = $1`, [collaborationId]);
+    return rows.length ? toCase(rows[0]) : null;
+  }
+
+  async commitAccepted(m: StoredMessage, change: CaseChange): Promise<void> {
+    try {
+      await this.db.transaction(async (em) => {
+        await this.applyCaseChange(em, change);
+        await em.query(
+          `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+          [
+            m.messageId, m.caseNumber, m.collaborationId, m.sender, m.recipient, m.messageType, m.contractId,
+            m.contractVersion, m.envelope, m.envelopeDigest, m.bodyDigest, m.sentAt, m.acceptedAt, m.receiptId,
+            m.receipt, m.status, m.queuedAt, m.deliveredAt, m.acknowledgedAt, m.deadLetteredAt, m.deadLetterReason,
+            m.replayCount,
+          ],
+        );
+        await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
+          m.messageId, m.recipient, m.messageType, m.acceptedAt,
+        ]);
+      });
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === 'messages_pkey') throw new DuplicateMessageError(m.messageId);
+      if (constraint === 'cases_pkey' || constraint === 'cases_collaboration_idx') throw new DuplicateCaseError(m.caseNumber);
+      throw error;
+    }
+  }
+
+  private async applyCaseChange(em: EntityManager, change: CaseChange): Promise<void> {
+    if (change.kind === 'open') {
+      const c = change.record;
+      await em.query(
+        `INSERT INTO cases (case_number, collaboration_id, collecting_district, approving_district, agreement_id, item_code,
+           item_name, contract_version, state, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+        [c.caseNumber, c.collaborationId, c.collectingDistrict, c.approvingDistrict, c.agreementId, c.itemCode, c.itemName,
+          c.contractVersion, c.state, c.createdAt, c.updatedAt],
+      );
+      return;
+    }
+    // Compare-and-set on the state: of two conflicting messages racing on one case exactly one wins.
+    const [{ n }] = await em.query(
+      `WITH u AS (UPDATE cases SET state = $3, updated_at = $4, version = version + 1
+                  WHERE case_number = $1 AND state = $2 RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      [change.caseNumber, change.from, change.to, change.at],
+    );
+    if (n !== 1) {
+      const rows: Row[] = await em.query(`SELECT state FROM cases WHERE case_number = $1`, [change.caseNumber]);
+      throw new CaseConflictError(change.caseNumber, rows.length ? (rows[0].state as CaseState) : null);
+    }
+  }
+
+  async recordRejection(r: Rejection): Promise<void> {
+    await this.db.query(
+      `INSERT INTO rejections (received_at, peer, code, message_id, envelope_digest, size_bytes, detail) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+      [r.receivedAt, r.peer, r.code, r.messageId, r.envelopeDigest, r.sizeBytes, r.detail],
+    );
+  }
+
+  async relayOutbox(limit: number, publish: (items: OutboxItem[]) => Promise<void>, at: Date): Promise<number> {
+    // Claim with a lease instead of holding a transaction open while the broker confirms.
+    const claimed: Row[] = await this.db.query(
+      `WITH claimed AS (
+         UPDATE outbox SET claimed_until = $2::timestamptz + make_interval(secs => $3)
+         WHERE id IN (SELECT id FROM outbox WHERE claimed_until IS NULL OR claimed_until < $2
+                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, message_id, recipient, message_type)
+       SELECT c.id, c.message_id, c.recipient, c.message_type, m.envelope
+       FROM claimed c JOIN messages m USING (message_id) ORDER BY c.id`,
+      [limit, at, OUTBOX_LEASE_SECONDS],
+    );
+    if (claimed.length === 0) return 0;
+    const ids = claimed.map((r) => String(r.id));
+    try {
+      await publish(
+        claimed.map((r) => ({
+          outboxId: String(r.id),
+          messageId: r.message_id as string,
+          recipient: r.recipient as string,
+          messageType: r.message_type as string,
+          envelope: r.envelope as string,
+        })),
+      );
+    } catch (error) {
+      await this.db.query(`UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+      throw error;
+    }
+    await this.db.transaction(async (em) => {
+      await em.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
+      await em.query(
+        `UPDATE messages SET queued_at = coalesce(queued_at, $2),
+                status = CASE WHEN status = 'ACCEPTED' THEN 'QUEUED' ELSE status END
+         WHERE message_id = ANY($1::uuid[])`,
+        [claimed.map((r) => r.message_id), at],
+      );
+    });
+    return claimed.length;
+  }
+
+  async recordDelivery(messageId: string, channel: 'PULL' | 'PUSH', at: Date, acknowledged: boolean): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const inserted: Row[] = await em.query(
+        `INSERT INTO deliveries (message_id, recipient, channel, delivered_at, acknowledged_at)
+         SELECT message_id, recipient, $2, $3, $4 FROM messages WHERE message_id = $1
+         ON CONFLICT (message_id) DO NOTHING RETURNING seq`,
+        [messageId, channel, at, acknowledged ? at : null],
+      );
+      if (inserted.length === 0) return false;
+      await em.query(
+        `UPDATE messages SET status = $2, delivered_at = $3, acknowledged_at = $4, dead_lettered_at = NULL, dead_letter_reason = NULL
+         WHERE message_id = $1`,
+        [messageId, acknowledged ? MessageStatus.ACKNOWLEDGED : MessageStatus.DELIVERED, at, acknowledged ? at : null],
+      );
+      return true;
+    });
+  }
+
+  async pullInbox(recipient: string, afterSeq: string | null, limit: number): Promise<InboxItem[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT d.seq, d.message_id, d.delivered_at, m.message_type, m.sender, m.case_number, m.envelope, m.receipt
+       FROM deliveries d JOIN messages m USING (message_id)
+       WHERE d.recipient = $1 AND d.acknowledged_at IS NULL AND ($2::bigint IS NULL OR d.seq > $2::bigint)
+       ORDER BY d.seq LIMIT $3`,
+      [recipient, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      seq: String(r.seq),
+      messageId: r.message_id as string,
+      messageType: r.message_type as string,
+      sender: r.sender as string,
+      caseNumber: r.case_number as string,
+      envelope: r.envelope as string,
+      receipt: r.receipt as string,
+      deliveredAt: r.delivered_at as Date,
+    }));
+  }
+
+  async acknowledgeInbox(recipient: string, messageIds: string[], at: Date): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const rows: Row[] = await this.db.query(
+      `WITH acked AS (
+         UPDATE deliveries SET acknowledged_at = $3
+         WHERE recipient = $1 AND message_id = ANY($2::uuid[]) AND acknowledged_at IS NULL RETURNING message_id),
+       marked AS (
+         UPDATE messages m SET status = 'ACKNOWLEDGED', acknowledged_at = $3 FROM acked
+         WHERE m.message_id = acked.message_id RETURNING m.message_id)
+       SELECT message_id FROM marked`,
+      [recipient, messageIds, at],
+    );
+    return rows.map((r) => r.message_id as string);
+  }
+
+  async markDeadLettered(messageId: string, reason: string, at: Date): Promise<boolean> {
+    const [{ n }] = await this.db.query(
+      `WITH u AS (UPDATE messages SET status = 'DEAD_LETTERED', dead_lettered_at = $3, dead_letter_reason = $2
+                  WHERE message_id = $1 AND status IN ('ACCEPTED', 'QUEUED') RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      [messageId, reason.slice(0, 2000), at],
+    );
+    return n === 1;
+  }
+
+  async listDeadLettered(limit: number, recipient?: string): Promise<StoredMessage[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE status = 'DEAD_LETTERED' AND ($2::text IS NULL OR recipient = $2)
+       ORDER BY dead_lettered_at DESC LIMIT $1`,
+      [limit, recipient ?? null],
+    );
+    return rows.map(toMessage);
+  }
+
+  async replay(messageId: string, actor: string, at: Date): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const rows: Row[] = await em.query(
+        `WITH u AS (UPDATE messages SET status = 'ACCEPTED', replay_count = replay_count + 1, dead_lettered_at = NULL,
+                    dead_letter_reason = NULL WHERE message_id = $1 AND status = 'DEAD_LETTERED' RETURNING recipient, message_type)
+         SELECT recipient, message_type FROM u`,
+        [messageId],
+      );
+      if (rows.length === 0) return false;
+      await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
+        messageId, rows[0].recipient, rows[0].message_type, at,
+      ]);
+      await em.query(`INSERT INTO admin_actions (at, actor, action, target, outcome) VALUES ($1, $2, 'dead-letter.replay', $3, 'OK')`, [
+        at, actor, messageId,
+      ]);
+      return true;
+    });
+  }
+
+  async recordAdminAction(a: { at: Date; actor: string; action: string; target: string; outcome: string }): Promise<void> {
+    await this.db.query(`INSERT INTO admin_actions (at, actor, action, target, outcome) VALUES ($1,$2,$3,$4,$5)`, [
+      a.at, a.actor, a.action, a.target, a.outcome,
+    ]);
+  }
+}

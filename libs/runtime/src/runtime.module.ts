@@ -1,0 +1,78 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import {
+  AcceptMessageUseCase,
+  AcknowledgeInboxUseCase,
+  Clock,
+  DeadLettersUseCase,
+  DeliverMessageUseCase,
+  ExchangePolicy,
+  GetCaseUseCase,
+  GetMessageStatusUseCase,
+  HandoffStore,
+  IdGenerator,
+  MessageCatalogue,
+  MessagePublisher,
+  OutboxSignal,
+  PullInboxUseCase,
+  PushClient,
+  ReceiptSigner,
+  RelayOutboxUseCase,
+  SystemClock,
+} from '@tongban/cases';
+import { ContractRegistry } from '@tongban/contracts';
+import { KeyRing, signReceipt } from '@tongban/envelope';
+import { TypeOrmHandoffStore } from '@tongban/persistence';
+import { v7 as uuidv7 } from 'uuid';
+import { ExchangeMetrics } from './metrics';
+import type { Runtime } from './runtime';
+import { UndiciPushClient } from './undici-push.client';
+
+export const RUNTIME = Symbol('RUNTIME');
+
+const USE_CASES = [
+  AcceptMessageUseCase,
+  RelayOutboxUseCase,
+  DeliverMessageUseCase,
+  PullInboxUseCase,
+  AcknowledgeInboxUseCase,
+  GetMessageStatusUseCase,
+  GetCaseUseCase,
+  DeadLettersUseCase,
+];
+
+/** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    const { config } = runtime;
+    const providers = [
+      { provide: RUNTIME, useValue: runtime },
+      { provide: ExchangeMetrics, useValue: runtime.metrics },
+      { provide: HandoffStore, useValue: new TypeOrmHandoffStore(runtime.database.dataSource) },
+      { provide: KeyRing, useValue: runtime.keys },
+      { provide: ContractRegistry, useValue: runtime.contracts },
+      {
+        provide: ExchangePolicy,
+        useValue: {
+          alliance: config.alliance,
+          maxMessageBytes: config.messages.maxBytes,
+          sentAtPastSeconds: config.messages.sentAtPastSeconds,
+          sentAtFutureSeconds: config.messages.sentAtFutureSeconds,
+        } satisfies ExchangePolicy,
+      },
+      { provide: MessageCatalogue, useValue: new MessageCatalogue() },
+      {
+        provide: ReceiptSigner,
+        useValue: { gatewayId: config.gatewayId, sign: (body) => signReceipt(body, runtime.gatewaySigningKey) } satisfies ReceiptSigner,
+      },
+      { provide: OutboxSignal, useValue: runtime.outboxSignal },
+      { provide: MessagePublisher, useValue: { publish: (batch) => runtime.bus.publish(batch) } satisfies MessagePublisher },
+      { provide: PushClient, useFactory: () => new UndiciPushClient(runtime.tls, config.delivery.pushTimeoutMs) },
+      { provide: Clock, useValue: new SystemClock() },
+      { provide: IdGenerator, useValue: { next: () => uuidv7() } satisfies IdGenerator },
+      ...USE_CASES,
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}

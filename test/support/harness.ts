@@ -1,0 +1,140 @@
+import 'reflect-metadata';
+import { bootstrapGateway, RunningGateway } from '@tongban/app-gateway';
+import { bootstrapWorker, RunningWorker } from '@tongban/app-worker';
+import { AppConfig, loadConfig } from '@tongban/config';
+import { SigningKey } from '@tongban/envelope';
+import { PartnerClient } from '@tongban/partner-client';
+import { issueDevelopmentPki, pkiLayout } from '@tongban/pki';
+import { createRuntime, Runtime } from '@tongban/runtime';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import pino from 'pino';
+
+/**
+ * Integration tests run on the REAL PostgreSQL and RabbitMQ of this machine (CI starts them). A service
+ * that is down makes the test fail, never skip. Each suite gets its own database and broker prefix.
+ */
+export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const ROOT_DIR = resolve(__dirname, '..', '..');
+
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tongban_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: POSTGRES_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestPki {
+  dir: string;
+  remove(): void;
+}
+
+let sharedPki: Promise<string> | undefined;
+/** One development PKI per test process: RSA key generation is the slow part of a suite's set-up. */
+export function testPki(): Promise<string> {
+  sharedPki ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tongban-pki-'));
+    const config = loadConfig({ rootDir: ROOT_DIR, env: { PKI_DIR: dir } });
+    await issueDevelopmentPki({
+      dir,
+      districts: config.alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc })),
+      operators: ['admin'],
+    });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })();
+  return sharedPki;
+}
+
+export function testConfig(env: Record<string, string | undefined>): AppConfig {
+  return loadConfig({ rootDir: ROOT_DIR, env: { PARTNER_API_PORT: '0', OPS_API_PORT: '0', LOG_LEVEL: 'warn', ...env } });
+}
+
+export interface Stack {
+  config: AppConfig;
+  runtime: Runtime;
+  gateway: RunningGateway;
+  worker?: RunningWorker;
+  client(districtId: string): PartnerClient;
+  operator(): PartnerClient;
+  signingKey(districtId: string): SigningKey;
+  stop(): Promise<void>;
+}
+
+/** A gateway (and by default a worker) in this process on the real services. */
+export async function startStack(opts: { databaseUrl?: string; amqpUrl?: string | null; amqpPrefix?: string; worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+  const pkiDir = await testPki();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tongban-data-'));
+  const config = testConfig({
+    PKI_DIR: pkiDir,
+    DATA_DIR: dataDir,
+    DATABASE_URL: opts.databaseUrl,
+    AMQP_URL: opts.amqpUrl === null ? undefined : (opts.amqpUrl ?? AMQP_URL),
+    ...opts.env,
+  });
+  const runtime = await createRuntime(config, { rootDir: ROOT_DIR, logger: pino({ level: 'warn' }), amqpPrefix: opts.amqpPrefix, poolSize: 10 });
+  const gateway = await bootstrapGateway(runtime);
+  const worker = opts.worker === false ? undefined : await bootstrapWorker(runtime);
+  const clients: PartnerClient[] = [];
+  const layout = pkiLayout(pkiDir);
+  const ca = readFileSync(layout.caCert);
+  const makeClient = (cert: string, key: string) => {
+    const client = new PartnerClient({ baseUrl: gateway.partnerUrl, cert: readFileSync(cert), key: readFileSync(key), ca });
+    clients.push(client);
+    return client;
+  };
+  return {
+    config,
+    runtime,
+    gateway,
+    worker,
+    client: (id) => makeClient(layout.district(id).clientCert, layout.district(id).clientKey),
+    operator: () => makeClient(layout.operator('admin').clientCert, layout.operator('admin').clientKey),
+    signingKey: (id) => {
+      const jwk = JSON.parse(readFileSync(layout.district(id).signingPrivateJwk, 'utf8'));
+      return { kid: jwk.kid, alg: jwk.alg, privateJwk: jwk };
+    },
+    stop: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+      await worker?.close();
+      await gateway.close();
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function uniquePrefix(name: string): string {
+  return `tbt.${name}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
