@@ -21,8 +21,9 @@ export function createLogger(level: string, name = 'tongban'): Logger {
 /** Lets NestJS write through pino so framework messages are JSON too. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
+  // Nest's own 'log' lines (route mapping, module init) are start-up noise: keep them at debug.
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    this.logger.debug({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ context, trace }, String(message));
