@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
+import { deleteTopology } from '../messaging/rabbit.fixture';
 
 /**
  * Integration tests run on the REAL PostgreSQL and RabbitMQ of this machine (CI starts them). A service
@@ -114,6 +115,12 @@ export async function startStack(opts: { databaseUrl?: string; amqpUrl?: string 
       await worker?.close();
       await gateway.close();
       await runtime.close();
+      if (opts.amqpPrefix && config.amqpUrl) {
+        await deleteTopology(opts.amqpPrefix, config.alliance.districts.map((d) => d.id), {
+          deliveryLimit: config.delivery.deliveryLimit,
+          backoffSeconds: [...config.delivery.backoffSeconds],
+        });
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -123,6 +123,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   /** amqp(s):// URL from AMQP_URL; undefined → in-process transport. */
   readonly amqpUrl?: string;
+  /** Name prefix of the broker's exchanges and queues (AMQP_PREFIX); undefined → the bus default 'tongban'. */
+  readonly amqpPrefix?: string;
   /** Absolute. */
   readonly dataDir: string;
   /** All absolute. */

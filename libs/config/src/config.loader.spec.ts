@@ -40,6 +40,7 @@ describe('loadConfig', () => {
     expect(config.opsApi).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.amqpUrl).toBeUndefined();
+    expect(config.amqpPrefix).toBeUndefined();
     expect(config.dataDir).toBe(join(ROOT, 'var'));
     expect(config.pki).toEqual({
       dir: join(ROOT, 'var/pki'),
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
     const config = load({
       DATABASE_URL: 'postgres://tongban:secret@db.internal:5432/tongban',
       AMQP_URL: 'amqps://mq.internal',
+      AMQP_PREFIX: 'tongban.blue-2',
       PARTNER_API_HOST: '0.0.0.0',
       PARTNER_API_PORT: '0',
       OPS_API_PORT: '9090',
@@ -74,6 +76,7 @@ describe('loadConfig', () => {
     });
     expect(config.databaseUrl).toBe('postgres://tongban:secret@db.internal:5432/tongban');
     expect(config.amqpUrl).toBe('amqps://mq.internal');
+    expect(config.amqpPrefix).toBe('tongban.blue-2');
     expect(config.partnerApi).toEqual({ host: '0.0.0.0', port: 0 });
     expect(config.opsApi).toEqual({ host: '127.0.0.1', port: 9090 });
     expect(config.pki.dir).toBe('/etc/tongban/pki');
@@ -105,6 +108,7 @@ describe('loadConfig', () => {
       ['port in exponent notation', { OPS_API_PORT: '8e3' }, 'OPS_API_PORT', /0 to 65535/],
       ['port out of range', { PARTNER_API_PORT: '65536' }, 'PARTNER_API_PORT', /0 to 65535/],
       ['AMQP URL with the wrong scheme', { AMQP_URL: 'http://mq.internal:5672' }, 'AMQP_URL', /amqp:\/\/ or amqps:\/\//],
+      ['AMQP prefix with a space', { AMQP_PREFIX: 'tong ban' }, 'AMQP_PREFIX', /must match .*got "tong ban"/],
       ['database URL with the wrong scheme', { DATABASE_URL: 'mysql://u:p@db/x' }, 'DATABASE_URL', /postgres:\/\/ or postgresql:\/\//],
       ['unknown log level', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', /trace, debug, info, warn, error, fatal/],
       ['bad host', { PARTNER_API_HOST: 'not a host!' }, 'PARTNER_API_HOST', /host name or an IP address/],

@@ -69,6 +69,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     opsApi: { host: s.opsApi.host, port: s.opsApi.port },
     ...(s.databaseUrl !== undefined ? { databaseUrl: s.databaseUrl } : {}),
     ...(s.amqpUrl !== undefined ? { amqpUrl: s.amqpUrl } : {}),
+    ...(s.amqpPrefix !== undefined ? { amqpPrefix: s.amqpPrefix } : {}),
     dataDir: resolve(rootDir, s.dataDir),
     pki: pkiPaths(s.pki, rootDir, pkiDir),
     messages: { ...s.messages },

@@ -12,6 +12,7 @@ type Kind = 'string' | 'port';
 export const ENV_OVERRIDES: ReadonlyArray<{ readonly name: string; readonly path: string; readonly kind: Kind }> = [
   { name: 'DATABASE_URL', path: 'databaseUrl', kind: 'string' },
   { name: 'AMQP_URL', path: 'amqpUrl', kind: 'string' },
+  { name: 'AMQP_PREFIX', path: 'amqpPrefix', kind: 'string' },
   { name: 'PARTNER_API_HOST', path: 'partnerApi.host', kind: 'string' },
   { name: 'PARTNER_API_PORT', path: 'partnerApi.port', kind: 'port' },
   { name: 'OPS_API_HOST', path: 'opsApi.host', kind: 'string' },

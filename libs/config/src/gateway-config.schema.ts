@@ -27,6 +27,10 @@ import { Satisfies, msg } from './schema.validator';
 /** Same alphabet as the PKI layout's subject ids: ids become path segments, URNs and AMQP names. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** Same alphabet and length as the broker topology accepts for its name prefix (@tongban/messaging amqpTopology). */
+export const AMQP_PREFIX_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
+
+const AMQP_PREFIX = `must match ${AMQP_PREFIX_PATTERN} (1 to 100 letters, digits, '_', '.' or '-'); unset it for the default 'tongban'`;
 const PORT = 'must be an integer port number from 0 to 65535 (0 = any free port)';
 const HOST = 'must be a host name or an IP address, e.g. 127.0.0.1, 0.0.0.0 or gateway.example.gov.cn';
 const PATH = 'must be a non-empty path (absolute, relative to the root directory, or pki:<path> inside the PKI directory)';
@@ -123,6 +127,11 @@ export class GatewaySettingsSchema {
   @IsOptional()
   @Satisfies('isAmqpUrl', (v) => isUrlWithScheme(v, ['amqp:', 'amqps:']), 'must be an amqp:// or amqps:// URL; unset it to use the in-process transport')
   amqpUrl?: string;
+
+  @IsOptional()
+  @IsString(msg(AMQP_PREFIX))
+  @Matches(AMQP_PREFIX_PATTERN, msg(AMQP_PREFIX))
+  amqpPrefix?: string;
 
   @IsString(msg(PATH)) @MinLength(1, msg(PATH))
   dataDir!: string;

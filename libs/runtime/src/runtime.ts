@@ -37,7 +37,7 @@ export interface CreateRuntimeOptions {
   rootDir: string;
   logger?: Logger;
   poolSize?: number;
-  /** Name prefix of the broker's exchanges and queues (tests isolate themselves with their own). */
+  /** Name prefix of the broker's exchanges and queues (tests isolate themselves with their own); overrides config.amqpPrefix. */
   amqpPrefix?: string;
 }
 
@@ -90,7 +90,7 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
   const bus: MessageBus = config.amqpUrl
     ? new AmqpMessageBus({
         url: config.amqpUrl,
-        prefix: opts.amqpPrefix,
+        prefix: opts.amqpPrefix ?? config.amqpPrefix,
         districtIds,
         prefetch: config.delivery.prefetch,
         deliveryLimit: config.delivery.deliveryLimit,

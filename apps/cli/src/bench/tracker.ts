@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks';
+import { LatencyRecorder, round } from './latency';
+
+export interface PhaseResult {
+  /** Hand-offs seen by a recipient's pull inside the measurement window, per second. */
+  handoffsPerSec: number;
+  /** Submissions answered 202 inside the window, per second. */
+  acceptedPerSec: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Hand-offs (accepted after warm-up) whose latency was measured. */
+  latencySamples: number;
+  sent: number;
+  accepted: number;
+  delivered: number;
+  errors: number;
+  /** Accepted but never seen by the recipient, even after the drain. */
+  undelivered: number;
+  /** Seen by a pull again after it was acknowledged (must be 0). */
+  duplicates: number;
+  errorSamples: string[];
+  windowS: number;
+}
+
+/**
+ * Book-keeping shared by the gateway run and the bare pipeline: when each message was handed over,
+ * when its recipient saw it, and what went wrong. The measurement window starts after warm-up and
+ * ends when the load stops; the latency of a message accepted in the window is still taken if its
+ * delivery falls into the drain after it.
+ */
+export class HandoffTracker {
+  private readonly pending = new Map<string, { t0: number; measured: boolean }>();
+  private readonly seen = new Set<string>();
+  readonly latency = new LatencyRecorder();
+  sent = 0;
+  accepted = 0;
+  delivered = 0;
+  errors = 0;
+  duplicates = 0;
+  private windowStart = Number.POSITIVE_INFINITY;
+  private windowEnd = Number.POSITIVE_INFINITY;
+  private deliveredInWindow = 0;
+  private acceptedInWindow = 0;
+  private readonly errorSamples = new Map<string, number>();
+
+  /** Call just before the message leaves the sender. */
+  submitted(messageId: string): void {
+    this.sent += 1;
+    const t0 = performance.now();
+    this.pending.set(messageId, { t0, measured: t0 >= this.windowStart && t0 < this.windowEnd });
+  }
+
+  acceptedOk(): void {
+    this.accepted += 1;
+    const now = performance.now();
+    if (now >= this.windowStart && now < this.windowEnd) this.acceptedInWindow += 1;
+  }
+
+  failed(messageId: string | undefined, what: string): void {
+    this.errors += 1;
+    if (messageId) this.pending.delete(messageId);
+    this.errorSamples.set(what, (this.errorSamples.get(what) ?? 0) + 1);
+  }
+
+  /** A recipient's pull returned this message. Returns false for one not sent by this run. */
+  deliveredTo(messageId: string): boolean {
+    const entry = this.pending.get(messageId);
+    if (!entry) {
+      if (this.seen.has(messageId)) this.duplicates += 1;
+      return false;
+    }
+    const now = performance.now();
+    this.pending.delete(messageId);
+    this.seen.add(messageId);
+    this.delivered += 1;
+    if (entry.measured) this.latency.add(now - entry.t0);
+    if (now >= this.windowStart && now < this.windowEnd) this.deliveredInWindow += 1;
+    return true;
+  }
+
+  startWindow(): void {
+    this.windowStart = performance.now();
+  }
+
+  endWindow(): void {
+    this.windowEnd = performance.now();
+  }
+
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  result(): PhaseResult {
+    const windowS = (this.windowEnd - this.windowStart) / 1000;
+    const l = this.latency.summary();
+    return {
+      handoffsPerSec: round(this.deliveredInWindow / windowS),
+      acceptedPerSec: round(this.acceptedInWindow / windowS),
+      p50Ms: round(l.p50),
+      p90Ms: round(l.p90),
+      p99Ms: round(l.p99),
+      maxMs: round(l.max),
+      latencySamples: l.count,
+      sent: this.sent,
+      accepted: this.accepted,
+      delivered: this.delivered,
+      errors: this.errors,
+      undelivered: this.pending.size,
+      duplicates: this.duplicates,
+      errorSamples: [...this.errorSamples].map(([what, n]) => `${n}x ${what}`),
+      windowS: round(windowS, 2),
+    };
+  }
+}
+
+/** One line per second on stderr while a phase runs. */
+export function startProgress(label: string, tracker: HandoffTracker, extra?: () => string): () => void {
+  const started = performance.now();
+  let lastDelivered = 0;
+  let lastAt = started;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const rate = ((tracker.delivered - lastDelivered) * 1000) / (now - lastAt);
+    lastDelivered = tracker.delivered;
+    lastAt = now;
+    process.stderr.write(
+      `[${label}] ${((now - started) / 1000).toFixed(0).padStart(3)}s  sent ${tracker.sent}  accepted ${tracker.accepted}  ` +
+        `delivered ${tracker.delivered}  rate ${Math.round(rate)}/s  backlog ${tracker.outstanding}  errors ${tracker.errors}${extra ? `  ${extra()}` : ''}\n`,
+    );
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
