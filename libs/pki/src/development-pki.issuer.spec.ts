@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClientCertificateVerifier } from './client-certificate.verifier';
 import { issueDevelopmentPki } from './development-pki.issuer';
 import { PkiError, PkiErrorCode } from './pki.error';
 import { pkiLayout, type PkiLayout } from './pki.layout';
@@ -48,8 +50,14 @@ describe('issueDevelopmentPki', () => {
     expect(san).toContain('DNS:localhost');
     expect(san).toContain('IP Address:127.0.0.1');
     expect(san).toContain('IP Address:0:0:0:0:0:0:0:1');
-    // A server certificate must not double as a client certificate.
-    expect(() => openssl(['verify', '-purpose', 'sslclient', '-CAfile', layout.caCert, layout.serverCert])).toThrow();
+    // It is also the gateway's client certificate for pushes to district endpoints (mutual TLS)...
+    expect(openssl(['verify', '-purpose', 'sslclient', '-CAfile', layout.caCert, layout.serverCert])).toContain(': OK');
+  });
+
+  it('issues a gateway certificate that the partner API does not accept as a caller (no urn:tongban identity)', async () => {
+    // ...but it names no district or operator, so it cannot call the partner API as one.
+    const verifier = new ClientCertificateVerifier({ caCertPem: await readFile(layout.caCert, 'utf8') });
+    expect(() => verifier.identify(readFileSync(layout.serverCert))).toThrow(expect.objectContaining({ code: PkiErrorCode.CERT_NO_IDENTITY }));
   });
 
   it('issues district and operator client certificates openssl accepts for TLS client use, CRL checked', () => {

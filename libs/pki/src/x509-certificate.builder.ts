@@ -70,7 +70,10 @@ export function buildServerCertificate(issuer: CertificateIssuer, keys: RsaKeyPa
   return buildLeaf(issuer, keys, validity, {
     subject: [utf8Attr('organizationName', ALLIANCE_ORGANIZATION), utf8Attr('commonName', GATEWAY_COMMON_NAME)],
     altNames,
-    extKeyUsage: { serverAuth: true },
+    // clientAuth too: the worker presents this certificate as its CLIENT certificate when it pushes to a
+    // district's endpoint over mutual TLS (TLS servers reject client certificates without clientAuth).
+    // It carries no urn:tongban identity URI, so the partner API still refuses it as a caller.
+    extKeyUsage: { serverAuth: true, clientAuth: true },
   });
 }
 

@@ -80,12 +80,18 @@ export class HandoffTracker {
     return true;
   }
 
-  startWindow(): void {
+  /** Idempotent; returns true the first time. */
+  startWindow(): boolean {
+    if (this.windowStart !== Number.POSITIVE_INFINITY) return false;
     this.windowStart = performance.now();
+    return true;
   }
 
-  endWindow(): void {
+  /** Idempotent; returns true the first time. */
+  endWindow(): boolean {
+    if (this.windowEnd !== Number.POSITIVE_INFINITY) return false;
     this.windowEnd = performance.now();
+    return true;
   }
 
   get outstanding(): number {

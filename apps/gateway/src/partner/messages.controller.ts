@@ -33,9 +33,9 @@ export class MessagesController {
     const text = typeof envelope === 'string' ? envelope.trim() : '';
     const result = await this.acceptMessage.execute({ envelope: text, callerDistrict: caller.id, sizeBytes: Buffer.byteLength(text) });
     stop();
-    this.metrics.accepted.inc({ type: 'any', duplicate: String(result.duplicate) });
+    this.metrics.accepted.inc({ type: result.messageType, duplicate: String(result.duplicate) });
     if (result.duplicate) reply.status(200);
-    return { ...result, statusUrl: `/v1/messages/${result.messageId}` };
+    return { messageId: result.messageId, receipt: result.receipt, duplicate: result.duplicate, statusUrl: `/v1/messages/${result.messageId}` };
   }
 
   @Get(':messageId')

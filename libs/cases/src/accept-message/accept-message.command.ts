@@ -9,6 +9,7 @@ export interface AcceptMessageCommand {
 
 export interface AcceptMessageResult {
   messageId: string;
+  messageType: string;
   receipt: string;
   /** True when this message id was accepted before and the original receipt is returned. */
   duplicate: boolean;

@@ -113,7 +113,7 @@ describe('AcceptMessageUseCase', () => {
 
   it('accepts a submission: opens the case DISPATCHED, returns the receipt, wakes the relay', async () => {
     const { result } = await send(submission());
-    await expect(result).resolves.toEqual({ messageId: submission().messageId, receipt: `receipt-for-${submission().messageId}`, duplicate: false });
+    await expect(result).resolves.toEqual({ messageId: submission().messageId, messageType: 'case.submission', receipt: `receipt-for-${submission().messageId}`, duplicate: false });
     expect(store.cases.get('ZK-2026-0001')).toMatchObject({ state: CaseState.DISPATCHED, collectingDistrict: A, approvingDistrict: B });
     expect(notified).toBe(1);
   });

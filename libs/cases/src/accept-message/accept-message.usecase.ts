@@ -178,7 +178,7 @@ export class AcceptMessageUseCase {
       throw error;
     }
     this.outbox.notify();
-    return { messageId: body.messageId, receipt, duplicate: false };
+    return { messageId: body.messageId, messageType: body.messageType, receipt, duplicate: false };
   }
 
   private decode(envelope: string): DecodedEnvelope {
@@ -210,7 +210,7 @@ export class AcceptMessageUseCase {
         { messageId: earlier.messageId },
       );
     }
-    return { messageId: earlier.messageId, receipt: earlier.receipt, duplicate: true };
+    return { messageId: earlier.messageId, messageType: earlier.messageType, receipt: earlier.receipt, duplicate: true };
   }
 
   private checkContract(decoded: DecodedEnvelope): void {
