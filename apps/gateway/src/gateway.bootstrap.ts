@@ -40,7 +40,6 @@ export async function bootstrapGateway(runtime: Runtime, opts: { relay?: boolean
     logger,
     abortOnError: false,
   });
-  partnerApp.enableShutdownHooks();
   await partnerApp.listen(config.partnerApi.port, config.partnerApi.host);
 
   const opsApp = await NestFactory.create<NestFastifyApplication>(OpsApiModule.forRoot(runtime), new FastifyAdapter(), { logger, abortOnError: false });
