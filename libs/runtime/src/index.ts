@@ -4,3 +4,4 @@ export * from './outbox-relay.runner';
 export * from './runtime';
 export * from './runtime.module';
 export * from './undici-push.client';
+export * from './process-main';

@@ -5,6 +5,21 @@ import { v7 as uuidv7 } from 'uuid';
 import { cliConfig, districtCredentials } from './client';
 import { digestOf } from './receipt-digest';
 
+/** A signed demo case submission from one district to another, and the sender's client. */
+async function demoSubmission(opts: { from: string; to: string; item?: string }) {
+  const config = cliConfig();
+  const { key, client } = districtCredentials(config, opts.from);
+  const signed = await signedMessage(key, {
+    caseNumber: demoCaseNumber(opts.from),
+    collaborationId: uuidv7(),
+    sender: opts.from,
+    recipient: opts.to,
+    messageType: MessageType.CASE_SUBMISSION,
+    payload: demoSubmissionPayload(config.alliance, opts.from, opts.to, opts.item),
+  });
+  return { ...signed, client };
+}
+
 /** Demo partner-side commands: sign, send, read the inbox. They use the development PKI's district keys. */
 export function registerHandoffCommands(program: Command): void {
   program
@@ -14,17 +29,8 @@ export function registerHandoffCommands(program: Command): void {
     .requiredOption('--to <district>', 'approving district id')
     .option('--item <code>', 'service item code (default: the first item of their agreement)')
     .action(async (opts: { from: string; to: string; item?: string }) => {
-      const config = cliConfig();
-      const { key, client } = districtCredentials(config, opts.from);
+      const { envelope, client } = await demoSubmission(opts);
       await client.close();
-      const { envelope } = await signedMessage(key, {
-        caseNumber: demoCaseNumber(opts.from),
-        collaborationId: uuidv7(),
-        sender: opts.from,
-        recipient: opts.to,
-        messageType: MessageType.CASE_SUBMISSION,
-        payload: demoSubmissionPayload(config.alliance, opts.from, opts.to, opts.item),
-      });
       process.stdout.write(`${envelope}\n`);
     });
 
@@ -35,16 +41,7 @@ export function registerHandoffCommands(program: Command): void {
     .requiredOption('--to <district>', 'approving district id')
     .option('--item <code>', 'service item code (default: the first item of their agreement)')
     .action(async (opts: { from: string; to: string; item?: string }) => {
-      const config = cliConfig();
-      const { key, client } = districtCredentials(config, opts.from);
-      const { body, envelope } = await signedMessage(key, {
-        caseNumber: demoCaseNumber(opts.from),
-        collaborationId: uuidv7(),
-        sender: opts.from,
-        recipient: opts.to,
-        messageType: MessageType.CASE_SUBMISSION,
-        payload: demoSubmissionPayload(config.alliance, opts.from, opts.to, opts.item),
-      });
+      const { body, envelope, client } = await demoSubmission(opts);
       const response = await client.submit(envelope);
       await client.close();
       console.log(JSON.stringify({ status: response.status, caseNumber: body.caseNumber, ...(response.body as object) }, null, 2));

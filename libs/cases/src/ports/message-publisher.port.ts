@@ -1,3 +1,5 @@
+import type { ReceiptBody } from '@tongban/envelope';
+
 /** The broker as the outbox relay sees it: resolves only once every message is confirmed. */
 export interface PublishedMessage {
   messageId: string;
@@ -17,15 +19,5 @@ export abstract class OutboxSignal {
 /** Signs receipts with the gateway's key. */
 export abstract class ReceiptSigner {
   abstract readonly gatewayId: string;
-  abstract sign(body: {
-    receiptId: string;
-    messageId: string;
-    envelopeDigest: string;
-    sender: string;
-    recipient: string;
-    caseNumber: string;
-    receivedAt: string;
-    gateway: string;
-    status: 'ACCEPTED';
-  }): Promise<string>;
+  abstract sign(body: ReceiptBody): Promise<string>;
 }
