@@ -1,8 +1,9 @@
 import { MessageType } from '@tongban/envelope';
-import { demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
-import { GATEWAY_COMMON_NAME, pkiLayout } from '@tongban/pki';
+import { PartnerClient, demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
+import { pkiLayout } from '@tongban/pki';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
-import { deleteTopology } from '../messaging/rabbit.fixture';
 import { Stack, createTestDatabase, eventually, startStack, testPki, uniquePrefix } from '../support/harness';
 import { PushConfigFiles, writePushConfig } from './push-config';
 import { PushEndpoint } from './push-endpoint';
@@ -13,6 +14,9 @@ const BACKOFF_MS = 1000;
 // Integers only: config/gateway.json's delivery.backoffSeconds is validated as whole seconds.
 const DELIVERY = { maxAttempts: 3, backoffSeconds: [BACKOFF_MS / 1000], pushTimeoutMs: 3000 };
 
+// Retries wait real backoff seconds; jest's 5 s default is too tight for a suite on real services.
+jest.setTimeout(30_000);
+
 type Status = { status: string; deadLetterReason: string | null; acceptedAt: string; deadLetteredAt: string | null; deliveredAt: string | null };
 
 describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + RabbitMQ)', () => {
@@ -20,30 +24,38 @@ describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + Rab
   let db: { url: string; drop(): Promise<void> };
   let endpoint: PushEndpoint;
   let files: PushConfigFiles;
-  let prefix: string;
+  let gatewayCert: X509Certificate;
+  let pkiDir: string;
+  let sender: PartnerClient;
+  let recipient: PartnerClient;
+  let operator: PartnerClient;
 
   beforeAll(async () => {
-    const layout = pkiLayout(await testPki());
-    // The endpoint is a district's server, trusting only the alliance CA. Its server certificate is the
-    // gateway's from the same development PKI (serverAuth, SAN localhost): the PKI issues districts
-    // client-only certificates.
+    pkiDir = await testPki();
+    const layout = pkiLayout(pkiDir);
+    // The endpoint is a district's server, trusting only the alliance CA. For its own server certificate it
+    // borrows the gateway's (serverAuth, SAN localhost): the development PKI issues districts client-only ones.
+    gatewayCert = new X509Certificate(readFileSync(layout.serverCert));
     endpoint = new PushEndpoint({ certFile: layout.serverCert, keyFile: layout.serverKey, caFile: layout.caCert });
     await endpoint.up();
     files = writePushConfig({ push: { [PUSHED]: endpoint.url }, delivery: DELIVERY });
     db = await createTestDatabase();
-    prefix = uniquePrefix('push');
-    stack = await startStack({ databaseUrl: db.url, amqpPrefix: prefix, env: files.env });
+    stack = await startStack({ databaseUrl: db.url, amqpPrefix: uniquePrefix('push'), env: files.env });
+    [sender, recipient, operator] = [stack.client(A), stack.client(PUSHED), stack.operator()];
   });
   afterAll(async () => {
     await stack?.stop();
     await db?.drop();
     await endpoint?.down();
     files?.remove();
-    if (stack) await deleteTopology(prefix, stack.config.alliance.districts.map((d) => d.id), stack.config.delivery);
+    // testPki() is per test file (jest module registry); its process 'exit' hook does not fire under jest.
+    if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
   });
 
-  async function submit(): Promise<{ messageId: string; envelope: string; receipt: string; submittedAt: number }> {
-    const { body, envelope } = await signedMessage(stack.signingKey(A), {
+  /** A signed 案件递交 HZ-ZHONGKAI → 440304, accepted (202); script the endpoint for `messageId` first. */
+  async function submit(messageId: string = uuidv7()): Promise<{ messageId: string; envelope: string; receipt: string }> {
+    const { envelope } = await signedMessage(stack.signingKey(A), {
+      messageId,
       caseNumber: demoCaseNumber(A),
       collaborationId: uuidv7(),
       sender: A,
@@ -51,19 +63,14 @@ describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + Rab
       messageType: MessageType.CASE_SUBMISSION,
       payload: demoSubmissionPayload(stack.config.alliance, A, PUSHED),
     });
-    return { messageId: body.messageId, envelope, ...(await submitEnvelope(body.messageId, envelope)) };
-  }
-
-  async function submitEnvelope(messageId: string, envelope: string) {
-    const submittedAt = performance.now();
-    const accepted = await stack.client(A).submit(envelope);
+    const accepted = await sender.submit(envelope);
     expect(accepted.status).toBe(202);
     expect(accepted.body).toMatchObject({ messageId });
-    return { receipt: accepted.body.receipt as string, submittedAt };
+    return { messageId, envelope, receipt: accepted.body.receipt as string };
   }
 
   async function statusOf(messageId: string): Promise<Status> {
-    const r = await stack.client(A).messageStatus(messageId);
+    const r = await sender.messageStatus(messageId);
     expect(r.status).toBe(200);
     return r.body as unknown as Status;
   }
@@ -85,7 +92,9 @@ describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + Rab
 
     const [hit, ...more] = endpoint.hitsFor(messageId);
     expect(more).toEqual([]);
-    expect(hit).toMatchObject({ method: 'POST', path: '/tongban/inbox', body: envelope, status: 200, peerAuthorized: true, peerSubjectCn: GATEWAY_COMMON_NAME });
+    expect(hit).toMatchObject({ method: 'POST', path: '/tongban/inbox', body: envelope, status: 200, peerAuthorized: true, peerSubjectCn: 'tongban-gateway' });
+    // Exactly the gateway's certificate from the PKI (verified by the endpoint against the alliance CA).
+    expect(hit.peerFingerprint256).toBe(gatewayCert.fingerprint256);
     expect(hit.headers).toMatchObject({
       'content-type': 'application/jose',
       'x-tongban-message-id': messageId,
@@ -93,26 +102,19 @@ describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + Rab
       'x-tongban-receipt': receipt,
     });
     // The recipient sees the same status; a push district does not get the message a second time by pull.
-    expect((await stack.client(PUSHED).messageStatus(messageId)).body).toMatchObject({ status: 'ACKNOWLEDGED' });
-    const pulled = await stack.client(PUSHED).pull();
+    expect((await recipient.messageStatus(messageId)).body).toMatchObject({ status: 'ACKNOWLEDGED' });
+    const pulled = await recipient.pull();
     expect(pulled.status).toBe(200);
     expect(pulled.body.items).toEqual([]);
+    const deliveries = await stack.runtime.database.dataSource.query(`SELECT channel, recipient FROM deliveries WHERE message_id = $1`, [messageId]);
+    expect(deliveries).toEqual([{ channel: 'PUSH', recipient: PUSHED }]);
     expect(endpoint.tlsErrors).toEqual([]);
   });
 
   it('retries a 503 with backoff and delivers on the third attempt, exactly one 2xx', async () => {
     const id = uuidv7();
     endpoint.respond(id, 503, 503, 200);
-    const { body, envelope } = await signedMessage(stack.signingKey(A), {
-      messageId: id,
-      caseNumber: demoCaseNumber(A),
-      collaborationId: uuidv7(),
-      sender: A,
-      recipient: PUSHED,
-      messageType: MessageType.CASE_SUBMISSION,
-      payload: demoSubmissionPayload(stack.config.alliance, A, PUSHED),
-    });
-    await submitEnvelope(body.messageId, envelope);
+    const { envelope } = await submit(id);
     await reaches(id, 'ACKNOWLEDGED');
 
     const hits = endpoint.hitsFor(id);
@@ -126,35 +128,24 @@ describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + Rab
   it('dead-letters a 4xx refusal at once; an operator lists and replays it; a district may not', async () => {
     const id = uuidv7();
     endpoint.respond(id, 400);
-    const { body, envelope } = await signedMessage(stack.signingKey(A), {
-      messageId: id,
-      caseNumber: demoCaseNumber(A),
-      collaborationId: uuidv7(),
-      sender: A,
-      recipient: PUSHED,
-      messageType: MessageType.CASE_SUBMISSION,
-      payload: demoSubmissionPayload(stack.config.alliance, A, PUSHED),
-    });
-    await submitEnvelope(body.messageId, envelope);
+    const { envelope } = await submit(id);
     const dead = await reaches(id, 'DEAD_LETTERED');
-    expect(dead.deadLetterReason).toMatch(/REFUSED/);
+    expect(dead.deadLetterReason).toMatch(/^PUSH_REFUSED: .*HTTP 400/);
     // Permanent: no retry after a backoff.
     await sleep(BACKOFF_MS + 300);
     expect(endpoint.hitsFor(id).map((h) => h.status)).toEqual([400]);
     expect((await statusOf(id)).status).toBe('DEAD_LETTERED');
 
-    const operator = stack.operator();
     const list = await operator.call<{ items: Array<Record<string, unknown>> }>('GET', `/v1/admin/dead-letters?recipient=${PUSHED}`);
     expect(list.status).toBe(200);
     expect(list.body.items).toContainEqual(
       expect.objectContaining({ messageId: id, sender: A, recipient: PUSHED, messageType: MessageType.CASE_SUBMISSION, reason: dead.deadLetterReason, replayCount: 0 }),
     );
 
-    const district = stack.client(A);
-    const forbiddenList = await district.call<{ code: string }>('GET', '/v1/admin/dead-letters');
+    const forbiddenList = await sender.call<{ code: string }>('GET', '/v1/admin/dead-letters');
     expect(forbiddenList.status).toBe(403);
     expect(forbiddenList.body).toMatchObject({ code: 'WRONG_CALLER_KIND' });
-    const forbiddenReplay = await district.call<{ code: string }>('POST', `/v1/admin/dead-letters/${id}/replay`);
+    const forbiddenReplay = await sender.call<{ code: string }>('POST', `/v1/admin/dead-letters/${id}/replay`);
     expect(forbiddenReplay.status).toBe(403);
     expect((await statusOf(id)).status).toBe('DEAD_LETTERED');
 
@@ -205,7 +196,7 @@ describe('push delivery to a district endpoint over mutual TLS (PostgreSQL + Rab
     expect(endpoint.hitsFor(messageId)).toEqual([]);
 
     // Back up: a replay delivers it.
-    expect((await stack.operator().call('POST', `/v1/admin/dead-letters/${messageId}/replay`)).status).toBe(202);
+    expect((await operator.call('POST', `/v1/admin/dead-letters/${messageId}/replay`)).status).toBe(202);
     await reaches(messageId, 'ACKNOWLEDGED');
     expect(endpoint.hitsFor(messageId).map((h) => h.status)).toEqual([200]);
   });

@@ -14,6 +14,7 @@ export interface PushHit {
   body: string;
   /** The TLS client certificate the gateway presented (already verified against the alliance CA). */
   peerSubjectCn: string | undefined;
+  peerFingerprint256: string | undefined;
   peerAuthorized: boolean;
   status: number;
 }
@@ -68,6 +69,7 @@ export class PushEndpoint {
           headers: { ...req.headers },
           body: Buffer.concat(chunks).toString('utf8'),
           peerSubjectCn: peer?.subject?.CN as string | undefined,
+          peerFingerprint256: peer?.fingerprint256,
           peerAuthorized: socket.authorized,
           status,
         });

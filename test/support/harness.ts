@@ -6,6 +6,7 @@ import { SigningKey } from '@tongban/envelope';
 import { PartnerClient } from '@tongban/partner-client';
 import { issueDevelopmentPki, pkiLayout } from '@tongban/pki';
 import { createRuntime, Runtime } from '@tongban/runtime';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,17 +47,17 @@ export interface TestPki {
 }
 
 let sharedPki: Promise<string> | undefined;
-/** One development PKI per test process: RSA key generation is the slow part of a suite's set-up. */
+/**
+ * One development PKI for all suites, kept in the temp directory between runs (keyed by the alliance's
+ * districts): RSA key generation is the slow part of a suite's set-up, and issuing is idempotent.
+ */
 export function testPki(): Promise<string> {
   sharedPki ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tongban-pki-'));
-    const config = loadConfig({ rootDir: ROOT_DIR, env: { PKI_DIR: dir } });
-    await issueDevelopmentPki({
-      dir,
-      districts: config.alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc })),
-      operators: ['admin'],
-    });
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const config = loadConfig({ rootDir: ROOT_DIR, env: {} });
+    const districts = config.alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc }));
+    const key = createHash('sha256').update(JSON.stringify(districts)).digest('hex').slice(0, 12);
+    const dir = join(tmpdir(), `tongban-test-pki-${key}`);
+    await issueDevelopmentPki({ dir, districts, operators: ['admin'] });
     return dir;
   })();
   return sharedPki;

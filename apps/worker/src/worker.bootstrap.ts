@@ -28,7 +28,8 @@ export async function bootstrapWorker(runtime: Runtime): Promise<RunningWorker> 
   await runtime.bus.consumeDeadLetters(async (d) => {
     runtime.metrics.deadLettered.inc();
     runtime.logger.warn({ messageId: d.messageId, recipient: d.recipient, reason: d.reason }, 'message dead-lettered');
-    await deadLetters.record(d.messageId, d.reason);
+    // Stable code first (what tooling matches on), then the last error for the operator.
+    await deadLetters.record(d.messageId, d.error ? `${d.reason}: ${d.error}` : d.reason);
   });
   await app.listen();
   runtime.logger.info({ districts: districtIds.length, transport: runtime.bus.kind }, 'worker consuming');

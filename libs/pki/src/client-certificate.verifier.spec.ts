@@ -81,9 +81,9 @@ describe('ClientCertificateVerifier', () => {
     expectPkiError(() => new ClientCertificateVerifier({ caCertPem, clock: () => new Date(Date.now() - DAY_MS) }).identify(districtPem), PkiErrorCode.CERT_NOT_YET_VALID);
   });
 
-  it('rejects the gateway server certificate as a client certificate', () => {
+  it('rejects the gateway certificate as a caller (clientAuth for pushes, but no identity) and the CA', () => {
     const verifier = new ClientCertificateVerifier({ caCertPem });
-    expectPkiError(() => verifier.identify(readFileSync(layout.serverCert, 'utf8')), PkiErrorCode.CERT_WRONG_PURPOSE);
+    expectPkiError(() => verifier.identify(readFileSync(layout.serverCert, 'utf8')), PkiErrorCode.CERT_NO_IDENTITY);
     expectPkiError(() => verifier.identify(caCertPem), PkiErrorCode.CERT_WRONG_PURPOSE);
   });
 

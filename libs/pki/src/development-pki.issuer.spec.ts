@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { md, pki } from 'node-forge';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClientCertificateVerifier } from './client-certificate.verifier';
 import { issueDevelopmentPki } from './development-pki.issuer';
 import { PkiError, PkiErrorCode } from './pki.error';
 import { pkiLayout, type PkiLayout } from './pki.layout';
@@ -50,15 +49,11 @@ describe('issueDevelopmentPki', () => {
     expect(san).toContain('DNS:localhost');
     expect(san).toContain('IP Address:127.0.0.1');
     expect(san).toContain('IP Address:0:0:0:0:0:0:0:1');
-    // It is also the gateway's client certificate for pushes to district endpoints (mutual TLS)...
+    // It is also the gateway's client certificate for pushes to district endpoints (mutual TLS); the
+    // partner API still refuses it as a caller (no urn:tongban identity, see client-certificate.verifier.spec).
     expect(openssl(['verify', '-purpose', 'sslclient', '-CAfile', layout.caCert, layout.serverCert])).toContain(': OK');
   });
 
-  it('issues a gateway certificate that the partner API does not accept as a caller (no urn:tongban identity)', async () => {
-    // ...but it names no district or operator, so it cannot call the partner API as one.
-    const verifier = new ClientCertificateVerifier({ caCertPem: await readFile(layout.caCert, 'utf8') });
-    expect(() => verifier.identify(readFileSync(layout.serverCert))).toThrow(expect.objectContaining({ code: PkiErrorCode.CERT_NO_IDENTITY }));
-  });
 
   it('issues district and operator client certificates openssl accepts for TLS client use, CRL checked', () => {
     const clients = [...DISTRICTS.map((d) => layout.district(d.id).clientCert), layout.operator('admin').clientCert];
@@ -127,6 +122,30 @@ describe('issueDevelopmentPki', () => {
     const { created: again } = await issueDevelopmentPki({ dir, districts: [...DISTRICTS, { id: '441302', name: '惠州市惠城区' }] });
     expect([...again].sort()).toEqual([layout.gatewaySigningJwks, ...Object.values(layout.district('441302'))].sort());
     expect(await readFile(layout.gatewaySigningJwks, 'utf8')).toBe(jwksBefore);
+  });
+
+  it('reissues a kept gateway certificate without clientAuth (it pushes to districts as a TLS client), keeping the CA', async () => {
+    // A serverAuth-only gateway certificate, as issued before pushes needed clientAuth: same CA, same key.
+    const caPem = await readFile(layout.caCert, 'utf8');
+    const caCert = pki.certificateFromPem(caPem);
+    const serverKey = pki.privateKeyFromPem(await readFile(layout.serverKey, 'utf8')) as pki.rsa.PrivateKey;
+    const legacy = pki.createCertificate();
+    legacy.publicKey = pki.setRsaPublicKey(serverKey.n, serverKey.e);
+    legacy.serialNumber = '0badc0de';
+    legacy.validity.notBefore = new Date(Date.now() - 60_000);
+    legacy.validity.notAfter = new Date(Date.now() + 86_400_000);
+    legacy.setSubject([{ name: 'commonName', value: 'tongban-gateway' }]);
+    legacy.setIssuer(caCert.subject.attributes);
+    legacy.setExtensions([{ name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }]);
+    legacy.sign(pki.privateKeyFromPem(await readFile(layout.caKey, 'utf8')), md.sha256.create());
+    await writeFile(layout.serverCert, pki.certificateToPem(legacy));
+    expect(() => openssl(['verify', '-purpose', 'sslclient', '-CAfile', layout.caCert, layout.serverCert])).toThrow();
+
+    const { created: again } = await issueDevelopmentPki({ dir, districts: DISTRICTS });
+    expect([...again].sort()).toEqual([layout.serverCert, layout.serverKey].sort());
+    expect(await readFile(layout.caCert, 'utf8')).toBe(caPem);
+    expect(openssl(['verify', '-purpose', 'sslserver', '-CAfile', layout.caCert, layout.serverCert])).toContain(': OK');
+    expect(openssl(['verify', '-purpose', 'sslclient', '-CAfile', layout.caCert, layout.serverCert])).toContain(': OK');
   });
 
   it('refuses to replace half a CA', async () => {

@@ -35,6 +35,8 @@ export interface IssueDevelopmentPkiOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_MIN_VALIDITY_DAYS = 3650;
+const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
+const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 // Backdate a little so a peer whose clock is slightly behind does not see "not yet valid".
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const USCC_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
@@ -77,7 +79,8 @@ export async function issueDevelopmentPki(opts: IssueDevelopmentPkiOptions): Pro
 
   // Keys come from node:crypto's thread pool, so issuing in parallel is faster; `created` keeps a stable order.
   const tasks: Array<(out: string[]) => Promise<void>> = [
-    (out) => ensureLeaf(layout.serverCert, layout.serverKey, ca, reissue, out, (keys) => buildServerCertificate(ca.issuer, keys, hosts, validity)),
+    // A gateway certificate issued before it carried clientAuth (needed to push over mutual TLS) is reissued.
+    (out) => ensureLeaf(layout.serverCert, layout.serverKey, ca, reissue, out, (keys) => buildServerCertificate(ca.issuer, keys, hosts, validity), [SERVER_AUTH_OID, CLIENT_AUTH_OID]),
     (out) => ensureSigningKey(layout.gatewaySigningPrivateJwk, layout.gatewaySigningJwks, alg, overwrite, out),
     ...opts.districts.flatMap((district) => {
       const paths = layout.district(district.id);
@@ -147,8 +150,9 @@ async function ensureLeaf(
   reissue: boolean,
   created: string[],
   build: (keys: RsaKeyPairPem) => string,
+  requiredExtKeyUsage: string[] = [],
 ): Promise<void> {
-  if (!reissue && (await isKeptLeafUsable(certPath, keyPath, ca.x509))) return;
+  if (!reissue && (await isKeptLeafUsable(certPath, keyPath, ca.x509, requiredExtKeyUsage))) return;
   const keys = await generateRsaKeyPair();
   const certPem = build(keys);
   // Key first: a crash in between leaves a key without a certificate, which the next run reissues.
@@ -156,11 +160,17 @@ async function ensureLeaf(
   await write(certPath, certPem, PUBLIC_FILE_MODE, created);
 }
 
-async function isKeptLeafUsable(certPath: string, keyPath: string, ca: X509Certificate): Promise<boolean> {
+async function isKeptLeafUsable(certPath: string, keyPath: string, ca: X509Certificate, requiredExtKeyUsage: string[]): Promise<boolean> {
   if (!(await fileExists(certPath)) || !(await fileExists(keyPath))) return false;
   try {
     const cert = new X509Certificate(await readFile(certPath));
-    return cert.checkIssued(ca) && cert.verify(ca.publicKey) && cert.checkPrivateKey(createPrivateKey(await readFile(keyPath)));
+    const usages = cert.keyUsage ?? [];
+    return (
+      cert.checkIssued(ca) &&
+      cert.verify(ca.publicKey) &&
+      cert.checkPrivateKey(createPrivateKey(await readFile(keyPath))) &&
+      requiredExtKeyUsage.every((oid) => usages.includes(oid))
+    );
   } catch {
     return false; // unreadable or foreign: reissue rather than keep something that cannot work
   }
