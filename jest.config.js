@@ -29,7 +29,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
     },
   ],
+  // Global on purpose: jest ignores testTimeout inside `projects`. End-to-end suites boot real services.
+  testTimeout: 60000,
 };

@@ -1,11 +1,8 @@
-import { AppConfig } from '@tongban/config';
-import { amqpTopology } from '@tongban/messaging';
 import { pkiLayout } from '@tongban/pki';
-import * as amqp from 'amqplib';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'undici';
-import { AMQP_URL, Stack, testPki } from './harness';
+import { Stack, testPki } from './harness';
 
 /**
  * Raw HTTP(S) access for end-to-end tests that must see what PartnerClient hides: response headers,
@@ -85,21 +82,4 @@ export async function rejectionsSince(stack: Stack, afterId: string): Promise<Re
 export async function lastRejectionId(stack: Stack): Promise<string> {
   const [{ id }] = await stack.runtime.database.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM rejections`);
   return id;
-}
-
-/** Removes the exchanges and queues a stack declared under its AMQP prefix (the harness leaves them on the broker). */
-export async function deleteBrokerTopology(config: AppConfig, prefix: string): Promise<void> {
-  const topology = amqpTopology(prefix, config.alliance.districts.map((d) => d.id), {
-    deliveryLimit: config.delivery.deliveryLimit,
-    backoffSeconds: [...config.delivery.backoffSeconds],
-  });
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of topology.queues) await channel.deleteQueue(queue.name);
-    for (const exchange of topology.exchanges) await channel.deleteExchange(exchange.name);
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AcceptMessageUseCase, GetMessageStatusUseCase } from '@tongban/cases';
 import { ExchangeMetrics } from '@tongban/runtime';
@@ -27,8 +27,14 @@ export class MessagesController {
   @ApiResponse({ status: 403, description: 'SENDER_NOT_CALLER, NOT_IN_AGREEMENT, UNKNOWN_DISTRICT' })
   @ApiResponse({ status: 409, description: 'MESSAGE_ID_REUSED, CASE_EXISTS, ACTION_NOT_ALLOWED (with allowedActions)' })
   @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE' })
+  @ApiResponse({ status: 415, description: 'UNSUPPORTED_MEDIA_TYPE: the body must be sent as application/jose' })
   @ApiResponse({ status: 422, description: 'SCHEMA_VIOLATION (with violations[].pointer), CONTRACT_VERSION_NOT_ACCEPTED, REFERENCE_MISMATCH' })
   async submit(@Body() envelope: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedMessageDto> {
+    // Fastify also parses text/plain and application/json into a string: only the declared media type is an envelope.
+    const mediaType = String(reply.request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (mediaType !== 'application/jose') {
+      throw new UnsupportedMediaTypeException({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send envelopes as Content-Type: application/jose (the compact JWS).' });
+    }
     const stop = this.metrics.acceptSeconds.startTimer();
     const text = typeof envelope === 'string' ? envelope.trim() : '';
     const result = await this.acceptMessage.execute({ envelope: text, callerDistrict: caller.id, sizeBytes: Buffer.byteLength(text) });

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import { CaseError, CaseErrorCode, HandoffStore } from '@tongban/cases';
 import { RUNTIME, Runtime } from '@tongban/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
 
 /** HTTP status of every stable case error code. Exhaustive: a new code fails the build until mapped. */
 export const STATUS_OF: Record<CaseErrorCode, number> = {
@@ -31,9 +32,12 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
 
 const PROBLEM_BASE = 'https://tongban.example/problems/';
 
+/** Refusals of a body the use case never saw (the HTTP layer or the controller refused it): recorded here. */
+const RECORDED_BY_FILTER = new Set<string>([CaseErrorCode.PAYLOAD_TOO_LARGE, 'UNSUPPORTED_MEDIA_TYPE']);
+
 /**
  * Every error leaves as RFC 9457 problem+json with a stable `code`. Bodies refused by the HTTP layer
- * itself (too large) never reach the use case, so they are recorded here.
+ * itself (too large, wrong media type) never reach the use case, so they are recorded here.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -51,12 +55,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.runtime.logger.error({ err: exception instanceof Error ? exception.message : String(exception), path: request.url }, 'request failed');
     }
     if (problem.code !== undefined) this.runtime.metrics.rejected.inc({ code: problem.code });
-    if (problem.code === CaseErrorCode.PAYLOAD_TOO_LARGE && !(exception instanceof CaseError)) {
+    if (RECORDED_BY_FILTER.has(problem.code) && !(exception instanceof CaseError)) {
       await this.store
         .recordRejection({
           receivedAt: new Date(),
-          peer: request.caller?.id ?? 'unidentified',
-          code: CaseErrorCode.PAYLOAD_TOO_LARGE,
+          peer: this.peerOf(request),
+          code: problem.code,
           messageId: null,
           envelopeDigest: null,
           sizeBytes: Number(request.headers['content-length'] ?? 0),
@@ -70,10 +74,37 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .send({ type: `${PROBLEM_BASE}${problem.code.toLowerCase().replace(/_/g, '-')}`, instance: request.url, ...problem });
   }
 
+  /**
+   * The district (or operator) of the client certificate. Body-parsing errors happen before the guard
+   * has run, so the caller may not be set yet; the certificate still names the peer.
+   */
+  private peerOf(request: FastifyRequest & { caller?: { id: string } }): string {
+    if (request.caller) return request.caller.id;
+    try {
+      const socket = request.raw.socket as TLSSocket;
+      const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
+      if (peer?.raw) {
+        const identity = this.runtime.certificates.identify(peer.raw);
+        return identity.kind === 'district' ? identity.districtId : identity.operator;
+      }
+    } catch {
+      // revoked, expired, no identity: not a caller we can name
+    }
+    return 'unidentified';
+  }
+
   private toProblem(exception: unknown): { status: number; code: string; title: string; detail: string; [k: string]: unknown } {
     if (exception instanceof CaseError) {
       const status = STATUS_OF[exception.code];
       return { status, code: exception.code, title: exception.code.replace(/_/g, ' ').toLowerCase(), detail: exception.message, ...exception.detail };
+    }
+    // Nest maps Fastify's own errors (body limit, content-type parsing) to an HttpException whose cause is the FastifyError.
+    const fastifyCode = (exception as { code?: string } | undefined)?.code ?? (exception instanceof HttpException ? (exception.cause as { code?: string } | undefined)?.code : undefined);
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return { status: 413, code: CaseErrorCode.PAYLOAD_TOO_LARGE, title: 'payload too large', detail: `The request body exceeds the limit of ${this.runtime.config.messages.maxBytes} bytes.` };
+    }
+    if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', title: 'unsupported media type', detail: 'Send envelopes as Content-Type: application/jose (the compact JWS).' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -83,14 +114,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const code = body.code ?? (status === 400 ? 'BAD_REQUEST' : HttpStatus[status] ?? 'HTTP_ERROR');
       return { status, code, title: code.replace(/_/g, ' ').toLowerCase(), detail: message };
     }
-    const fastifyCode = (exception as { code?: string }).code;
-    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return { status: 413, code: CaseErrorCode.PAYLOAD_TOO_LARGE, title: 'payload too large', detail: `The request body exceeds the limit of ${this.runtime.config.messages.maxBytes} bytes.` };
-    }
-    if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', title: 'unsupported media type', detail: 'Send envelopes as Content-Type: application/jose (the compact JWS).' };
-    }
-    if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || (exception as { statusCode?: number }).statusCode === 400) {
+    if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || (exception as { statusCode?: number } | undefined)?.statusCode === 400) {
       return { status: 400, code: 'BAD_REQUEST', title: 'bad request', detail: (exception as Error).message };
     }
     return { status: 500, code: 'INTERNAL', title: 'internal error', detail: 'The gateway failed to process the request; nothing was accepted. Retry later.' };
