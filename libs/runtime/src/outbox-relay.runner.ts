@@ -38,7 +38,11 @@ export class OutboxRelayRunner {
   ) {}
 
   start(): void {
-    this.unsubscribe = this.signal.onNotify(() => this.kick());
+    // While backing off after a failure, new commits wait for the timer: hammering a broker that is
+    // down would only grow the backoff (the rows are safe in the outbox meanwhile).
+    this.unsubscribe = this.signal.onNotify(() => {
+      if (this.failures === 0) this.kick();
+    });
     this.schedule(0);
   }
 
