@@ -57,25 +57,20 @@ export async function temporaryPki(districts: Array<{ id: string; name: string; 
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** CPU seconds (user + system) of a process from /proc; undefined where /proc is not there. */
-export function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm may contain spaces: fields start after the closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
 const CLOCK_TICKS = 100;
 
-/** CPU seconds used so far by every process, grouped: our own pids by role, the rest by command name. */
-export function cpuSnapshot(roles: Record<string, number>): Map<string, number> {
+/**
+ * CPU seconds used so far, grouped: our own pids by role, PostgreSQL and RabbitMQ by command name
+ * (all their processes, whoever's work they do), and 'machine' = every busy CPU second of the host
+ * (/proc/stat), so that what other processes took can be told apart from what the bench measured.
+ */
+export function cpuSnapshot(roles: Record<string, number>, database?: string): Map<string, number> {
   const byPid = new Map<number, string>(Object.entries(roles).map(([role, pid]) => [pid, role]));
   const totals = new Map<string, number>();
   if (!existsSync('/proc/self/stat')) return totals;
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+  totals.set('machine', (cpu.slice(0, 8).reduce((a, b) => a + b, 0) - cpu[3] - cpu[4]) / CLOCK_TICKS);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
@@ -88,18 +83,40 @@ export function cpuSnapshot(roles: Record<string, number>): Map<string, number> 
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    const group = byPid.get(pid) ?? (comm === 'postgres' ? 'postgres' : comm === 'beam.smp' || comm.startsWith('erl') ? 'rabbitmq' : 'other');
-    totals.set(group, (totals.get(group) ?? 0) + seconds);
+    const group = byPid.get(pid) ?? (comm === 'postgres' ? postgresGroup(pid, database) : comm === 'beam.smp' || comm.startsWith('erl') ? 'rabbitmq' : undefined);
+    if (group) totals.set(group, (totals.get(group) ?? 0) + seconds);
   }
   return totals;
 }
 
-/** Share of one core each group used between two snapshots (1.0 = one full core). */
+/**
+ * A backend serving the bench's database is 'postgres'; the server's own processes (WAL writer,
+ * checkpointer, …) are 'postgres-bg'; backends of other databases belong to someone else.
+ */
+function postgresGroup(pid: number, database: string | undefined): string | undefined {
+  let title: string;
+  try {
+    title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+  if (database && title.includes(` ${database} `)) return 'postgres';
+  // Backends show "postgres: <cluster>: <user> <database> <client> <state>"; background processes name no client.
+  return /\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]/.test(title) ? undefined : 'postgres-bg';
+}
+
+/**
+ * Cores each group used between two snapshots (1.0 = one full core), plus 'others': the machine's
+ * busy time not accounted to any group (e.g. other people's test runs sharing the machine).
+ */
 export function cpuShares(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
   const out: Record<string, number> = {};
+  let ours = 0;
   for (const [group, total] of after) {
-    const used = total - (before.get(group) ?? 0);
-    if (used > 0) out[group] = Math.round((used / seconds) * 100) / 100;
+    const used = Math.max(0, total - (before.get(group) ?? 0));
+    if (group !== 'machine') ours += used;
+    out[group] = Math.round((used / seconds) * 100) / 100;
   }
+  if (out.machine !== undefined) out.others = Math.round((Math.max(0, out.machine * seconds - ours) / seconds) * 100) / 100;
   return out;
 }

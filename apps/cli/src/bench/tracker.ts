@@ -18,7 +18,7 @@ export interface PhaseResult {
   errors: number;
   /** Accepted but never seen by the recipient, even after the drain. */
   undelivered: number;
-  /** Seen by a pull again after it was acknowledged (must be 0). */
+  /** Returned by a pull again after its acknowledgement was confirmed (must be 0). */
   duplicates: number;
   errorSamples: string[];
   windowS: number;
@@ -32,7 +32,7 @@ export interface PhaseResult {
  */
 export class HandoffTracker {
   private readonly pending = new Map<string, { t0: number; measured: boolean }>();
-  private readonly seen = new Set<string>();
+  private readonly acknowledged = new Set<string>();
   readonly latency = new LatencyRecorder();
   sent = 0;
   accepted = 0;
@@ -68,16 +68,20 @@ export class HandoffTracker {
   deliveredTo(messageId: string): boolean {
     const entry = this.pending.get(messageId);
     if (!entry) {
-      if (this.seen.has(messageId)) this.duplicates += 1;
+      if (this.acknowledged.has(messageId)) this.duplicates += 1;
       return false;
     }
     const now = performance.now();
     this.pending.delete(messageId);
-    this.seen.add(messageId);
     this.delivered += 1;
     if (entry.measured) this.latency.add(now - entry.t0);
     if (now >= this.windowStart && now < this.windowEnd) this.deliveredInWindow += 1;
     return true;
+  }
+
+  /** The recipient's acknowledgement of these was confirmed: a later pull must not return them. */
+  acknowledgedOk(messageIds: Iterable<string>): void {
+    for (const id of messageIds) this.acknowledged.add(id);
   }
 
   /** Idempotent; returns true the first time. */

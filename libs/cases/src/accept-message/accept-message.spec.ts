@@ -7,7 +7,16 @@ import { CaseError, CaseErrorCode } from '../case-error';
 import { CaseState } from '../case-state';
 import { MessageCatalogue } from '../catalogue/message-catalogue';
 import { Clock, IdGenerator } from '../ports/clock.port';
-import { CaseChange, CaseRecord, HandoffStore, Rejection, StoredMessage } from '../ports/handoff-store.port';
+import {
+  CaseChange,
+  CaseConflictError,
+  CaseRecord,
+  DuplicateCaseError,
+  DuplicateMessageError,
+  HandoffStore,
+  Rejection,
+  StoredMessage,
+} from '../ports/handoff-store.port';
 import { AcceptMessageUseCase } from './accept-message.usecase';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -124,6 +133,38 @@ describe('AcceptMessageUseCase', () => {
     const reused = await refusal((await send(submission({ caseNumber: 'other' }))).result);
     expect(reused.code).toBe(CaseErrorCode.MESSAGE_ID_REUSED);
     expect(store.commits).toBe(1);
+  });
+
+  // Two gateways get the same message at once. The loser finds no message yet; depending on when the
+  // winner commits, it then finds the winner's case (and refuses it as existing), or its commit collides
+  // on the case row, the case state or the message row. Each way it must answer with the winner's receipt.
+  const allLookups = ['findMessage', 'findCase', 'findCaseByCollaborationId'] as const;
+  it.each<[string, ReadonlyArray<(typeof allLookups)[number]>, (() => Error) | undefined]>([
+    ['finds the case the winner opened', ['findMessage'], undefined],
+    ['collides on the case row', allLookups, () => new DuplicateCaseError('ZK-2026-0001')],
+    ['collides on the case state', allLookups, () => new CaseConflictError('ZK-2026-0001', CaseState.DISPATCHED)],
+    ['collides on the message row', allLookups, () => new DuplicateMessageError(submission().messageId)],
+  ])('answers the loser of a race on one message id that %s with the winner’s receipt', async (_how, blindTo, collision) => {
+    const first = await (await send(submission())).result;
+    const racing = () => {
+      for (const method of blindTo) {
+        const real = MemoryStore.prototype[method].bind(store);
+        let blind = true;
+        store[method] = async (key: string) => (blind ? ((blind = false), null) : real(key)) as never;
+      }
+      if (collision) {
+        store.commitAccepted = async () => {
+          throw collision();
+        };
+      }
+    };
+    racing();
+    await expect((await send(submission())).result).resolves.toEqual({ ...first, duplicate: true });
+    expect(store.rejections).toEqual([]);
+    // The same race with another body under the id is still a reused id, not a duplicate.
+    racing();
+    const reused = await refusal((await send(submission({ sentAt: new Date(NOW.getTime() - 1_000).toISOString() }))).result);
+    expect(reused.code).toBe(CaseErrorCode.MESSAGE_ID_REUSED);
   });
 
   it('refuses a sender other than the certificate before anything else, and records the refusal', async () => {

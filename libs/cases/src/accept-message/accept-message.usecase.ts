@@ -97,7 +97,23 @@ export class AcceptMessageUseCase {
     const bodyDigest = sha256Digest(canonicalJson(body));
     const earlier = await this.store.findMessage(body.messageId);
     if (earlier) return this.replayOf(earlier, bodyDigest);
+    try {
+      return await this.acceptNew(decoded, bodyDigest, receivedAt);
+    } catch (error) {
+      // Lost a race against the same message id (e.g. a client retrying through another gateway while
+      // its first try is still committing): whatever this attempt then tripped over (the case the
+      // winner just opened or moved on, or the message row itself), answer as if it had come second.
+      if (error instanceof CaseError || error instanceof DuplicateMessageError) {
+        const winner = await this.store.findMessage(body.messageId);
+        if (winner) return this.replayOf(winner, bodyDigest);
+      }
+      throw error;
+    }
+  }
 
+  /** Everything after "this message id is new": validate, authorise, commit, sign the receipt. */
+  private async acceptNew(decoded: DecodedEnvelope, bodyDigest: string, receivedAt: Date): Promise<AcceptMessageResult> {
+    const { body } = decoded;
     this.checkContract(decoded);
     this.checkSentAt(body.sentAt, receivedAt);
 
@@ -159,11 +175,6 @@ export class AcceptMessageUseCase {
     try {
       await this.store.commitAccepted(message, change);
     } catch (error) {
-      if (error instanceof DuplicateMessageError) {
-        // Lost a race against the same message id: answer as if it had come second.
-        const winner = await this.store.findMessage(body.messageId);
-        if (winner) return this.replayOf(winner, bodyDigest);
-      }
       if (error instanceof DuplicateCaseError) {
         throw new CaseError(CaseErrorCode.CASE_EXISTS, `Case ${body.caseNumber} was already submitted; use a new case number.`);
       }
