@@ -55,11 +55,16 @@ export async function partnerHttp(stack: Stack, who: { district: string } | { op
 }
 
 /** What a refused request must not have written: rows of messages and cases, and rows ever inserted into the outbox. */
-export async function writeSnapshot(stack: Stack): Promise<{ messages: number; cases: number; outboxInserted: number }> {
+/**
+ * What a refused message must not have written. Outbox rows need no count of their own (the relay deletes
+ * them, and a rolled-back insert still advances the id sequence): every outbox row references a message
+ * row, and a refused message adds none, nor any admin action that could re-queue an old one.
+ */
+export async function writeSnapshot(stack: Stack): Promise<{ messages: number; cases: number; outboxForNewMessages: number }> {
   const [row] = await stack.runtime.database.dataSource.query(
     `SELECT (SELECT count(*)::int FROM messages) AS messages,
             (SELECT count(*)::int FROM cases) AS cases,
-            (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_id_seq)::int AS "outboxInserted"`,
+            (SELECT count(*)::int FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = o.message_id)) AS "outboxForNewMessages"`,
   );
   return row;
 }

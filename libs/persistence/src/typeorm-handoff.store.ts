@@ -93,11 +93,6 @@ export class TypeOrmHandoffStore extends HandoffStore {
     return rows.length ? toCase(rows[0]) : null;
   }
 
-  async findCaseByCollaborationId(collaborationId: string): Promise<CaseRecord | null> {
-    const rows: Row[] = await this.db.query(`SELECT * FROM cases WHERE collaboration_id = $1`, [collaborationId]);
-    return rows.length ? toCase(rows[0]) : null;
-  }
-
   async commitAccepted(m: StoredMessage, change: CaseChange): Promise<void> {
     try {
       if (change.kind === 'open') return await this.commitOpening(m, change.record);
@@ -119,7 +114,8 @@ export class TypeOrmHandoffStore extends HandoffStore {
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === 'messages_pkey') throw new DuplicateMessageError(m.messageId);
-      if (constraint === 'cases_pkey' || constraint === 'cases_collaboration_idx') throw new DuplicateCaseError(m.caseNumber);
+      if (constraint === 'cases_pkey') throw new DuplicateCaseError(m.caseNumber, 'caseNumber');
+      if (constraint === 'cases_collaboration_idx') throw new DuplicateCaseError(m.caseNumber, 'collaborationId');
       throw error;
     }
   }
@@ -224,17 +220,26 @@ export class TypeOrmHandoffStore extends HandoffStore {
   }
 
   /** The worker's inbox row and the message's new status in one statement (one round trip, atomic). */
-  async recordDelivery(messageId: string, channel: 'PULL' | 'PUSH', at: Date, acknowledged: boolean): Promise<boolean> {
+  async recordDelivery(
+    delivery: { messageId: string; recipient: string; envelopeDigest: string },
+    channel: 'PULL' | 'PUSH',
+    at: Date,
+    acknowledged: boolean,
+  ): Promise<boolean> {
     const [{ n }] = await this.db.query(
       `WITH inserted AS (
          INSERT INTO deliveries (message_id, recipient, channel, delivered_at, acknowledged_at)
-         SELECT message_id, recipient, $2::text, $3::timestamptz, $4::timestamptz FROM messages WHERE message_id = $1
+         SELECT message_id, recipient, $2::text, $3::timestamptz, $4::timestamptz FROM messages
+         WHERE message_id = $1 AND recipient = $6 AND envelope_digest = $7
          ON CONFLICT (message_id) DO NOTHING RETURNING message_id),
        marked AS (
          UPDATE messages m SET status = $5, delivered_at = $3, acknowledged_at = $4, dead_lettered_at = NULL, dead_letter_reason = NULL
          FROM inserted WHERE m.message_id = inserted.message_id)
        SELECT count(*)::int AS n FROM inserted`,
-      [messageId, channel, at, acknowledged ? at : null, acknowledged ? MessageStatus.ACKNOWLEDGED : MessageStatus.DELIVERED],
+      [
+        delivery.messageId, channel, at, acknowledged ? at : null, acknowledged ? MessageStatus.ACKNOWLEDGED : MessageStatus.DELIVERED,
+        delivery.recipient, delivery.envelopeDigest,
+      ],
     );
     return n === 1;
   }

@@ -36,10 +36,17 @@ class MemoryStore {
   async findCase(n: string) {
     return this.cases.get(n) ?? null;
   }
-  async findCaseByCollaborationId(id: string) {
-    return [...this.cases.values()].find((c) => c.collaborationId === id) ?? null;
-  }
+  /** Enforces the same unique keys and compare-and-set as the PostgreSQL store. */
   async commitAccepted(m: StoredMessage, change: CaseChange) {
+    if (change.kind === 'open') {
+      if (this.cases.has(change.record.caseNumber)) throw new DuplicateCaseError(change.record.caseNumber, 'caseNumber');
+      if ([...this.cases.values()].some((c) => c.collaborationId === change.record.collaborationId)) {
+        throw new DuplicateCaseError(change.record.caseNumber, 'collaborationId');
+      }
+    } else if (this.cases.get(change.caseNumber)?.state !== change.from) {
+      throw new CaseConflictError(change.caseNumber, this.cases.get(change.caseNumber)?.state ?? null);
+    }
+    if (this.messages.has(m.messageId)) throw new DuplicateMessageError(m.messageId);
     this.commits += 1;
     if (change.kind === 'open') this.cases.set(change.record.caseNumber, change.record);
     else this.cases.set(change.caseNumber, { ...this.cases.get(change.caseNumber)!, state: change.to });
@@ -69,11 +76,9 @@ describe('AcceptMessageUseCase', () => {
     }
   });
 
-  beforeEach(() => {
-    store = new MemoryStore();
-    notified = 0;
+  const makeUseCase = (now: Date) => {
     let n = 0;
-    useCase = new AcceptMessageUseCase(
+    return new AcceptMessageUseCase(
       store as unknown as HandoffStore,
       keys,
       ContractRegistry.loadFromDirectory(join(ROOT, 'contracts')),
@@ -81,9 +86,15 @@ describe('AcceptMessageUseCase', () => {
       new MessageCatalogue(),
       { gatewayId: 'gw', sign: async (body) => `receipt-for-${body.messageId}` },
       { notify: () => (notified += 1) },
-      { now: () => NOW } as Clock,
+      { now: () => now } as Clock,
       { next: () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}` } as IdGenerator,
     );
+  };
+
+  beforeEach(() => {
+    store = new MemoryStore();
+    notified = 0;
+    useCase = makeUseCase(NOW);
   });
 
   const submission = (overrides: Record<string, unknown> = {}) => ({
@@ -135,36 +146,39 @@ describe('AcceptMessageUseCase', () => {
     expect(store.commits).toBe(1);
   });
 
-  // Two gateways get the same message at once. The loser finds no message yet; depending on when the
-  // winner commits, it then finds the winner's case (and refuses it as existing), or its commit collides
-  // on the case row, the case state or the message row. Each way it must answer with the winner's receipt.
-  const allLookups = ['findMessage', 'findCase', 'findCaseByCollaborationId'] as const;
-  it.each<[string, ReadonlyArray<(typeof allLookups)[number]>, (() => Error) | undefined]>([
-    ['finds the case the winner opened', ['findMessage'], undefined],
-    ['collides on the case row', allLookups, () => new DuplicateCaseError('ZK-2026-0001')],
-    ['collides on the case state', allLookups, () => new CaseConflictError('ZK-2026-0001', CaseState.DISPATCHED)],
-    ['collides on the message row', allLookups, () => new DuplicateMessageError(submission().messageId)],
-  ])('answers the loser of a race on one message id that %s with the winner’s receipt', async (_how, blindTo, collision) => {
+  // A repeated id is not looked up first; whatever it trips over (its own row, its case, the case's new
+  // state, a sentAt now out of the window) leads back to the earlier message. This is also how the loser
+  // of two concurrent submissions of one message through two gateways gets the winner's receipt.
+  it.each<[string, () => Error]>([
+    ['the message row', () => new DuplicateMessageError(submission().messageId)],
+    ['the case row', () => new DuplicateCaseError('ZK-2026-0001', 'caseNumber')],
+    ['the case state', () => new CaseConflictError('ZK-2026-0001', CaseState.ACKNOWLEDGED)],
+  ])('answers a repeat that collides on %s with the original receipt, or MESSAGE_ID_REUSED', async (_what, collision) => {
     const first = await (await send(submission())).result;
-    const racing = () => {
-      for (const method of blindTo) {
-        const real = MemoryStore.prototype[method].bind(store);
-        let blind = true;
-        store[method] = async (key: string) => (blind ? ((blind = false), null) : real(key)) as never;
-      }
-      if (collision) {
-        store.commitAccepted = async () => {
-          throw collision();
-        };
-      }
+    store.commitAccepted = async () => {
+      throw collision();
     };
-    racing();
     await expect((await send(submission())).result).resolves.toEqual({ ...first, duplicate: true });
-    expect(store.rejections).toEqual([]);
-    // The same race with another body under the id is still a reused id, not a duplicate.
-    racing();
     const reused = await refusal((await send(submission({ sentAt: new Date(NOW.getTime() - 1_000).toISOString() }))).result);
     expect(reused.code).toBe(CaseErrorCode.MESSAGE_ID_REUSED);
+    expect(store.rejections.map((r) => r.code)).toEqual(['MESSAGE_ID_REUSED']);
+  });
+
+  it('answers a repeat whose sentAt has left the window with the original receipt', async () => {
+    const first = await (await send(submission())).result;
+    useCase = makeUseCase(new Date(NOW.getTime() + 3_600_000));
+    await expect((await send(submission())).result).resolves.toEqual({ ...first, duplicate: true });
+    // …while a new message with that sentAt is refused.
+    const late = await refusal((await send(submission({ messageId: '0193a000-0000-7000-8000-0000000000b1', caseNumber: 'ZK-3', collaborationId: 'c3' }))).result);
+    expect(late.code).toBe(CaseErrorCode.SENT_AT_OUT_OF_WINDOW);
+  });
+
+  it('refuses a second case with a used case number or collaboration id', async () => {
+    await (await send(submission())).result;
+    const sameNumber = await refusal((await send(submission({ messageId: '0193a000-0000-7000-8000-0000000000a1', collaborationId: 'other' }))).result);
+    expect(sameNumber).toMatchObject({ code: CaseErrorCode.CASE_EXISTS, detail: { caseNumber: 'ZK-2026-0001' } });
+    const sameCollaboration = await refusal((await send(submission({ messageId: '0193a000-0000-7000-8000-0000000000a2', caseNumber: 'ZK-2' }))).result);
+    expect(sameCollaboration).toMatchObject({ code: CaseErrorCode.CASE_EXISTS, detail: { collaborationId: 'collab-0001' } });
   });
 
   it('refuses a sender other than the certificate before anything else, and records the refusal', async () => {

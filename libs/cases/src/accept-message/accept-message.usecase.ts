@@ -19,6 +19,7 @@ import { Clock, IdGenerator } from '../ports/clock.port';
 import { ExchangePolicy } from '../ports/exchange-policy.port';
 import {
   CaseConflictError,
+  CaseRecord,
   DuplicateCaseError,
   DuplicateMessageError,
   HandoffStore,
@@ -95,17 +96,17 @@ export class AcceptMessageUseCase {
     await this.verifySignature(decoded);
 
     const bodyDigest = sha256Digest(canonicalJson(body));
-    const earlier = await this.store.findMessage(body.messageId);
-    if (earlier) return this.replayOf(earlier, bodyDigest);
     try {
       return await this.acceptNew(decoded, bodyDigest, receivedAt);
     } catch (error) {
-      // Lost a race against the same message id (e.g. a client retrying through another gateway while
-      // its first try is still committing): whatever this attempt then tripped over (the case the
-      // winner just opened or moved on, or the message row itself), answer as if it had come second.
+      // The hot path does not look the message id up first (one round trip per message saved): a
+      // repeated id surfaces here as whatever it tripped over (its own row, its case, its case's new
+      // state, or a sentAt that has since left the window). If the id is known, the earlier message
+      // decides: same body → the original receipt, other body → MESSAGE_ID_REUSED. This also answers
+      // the loser of two concurrent submissions of one message through two gateways.
       if (error instanceof CaseError || error instanceof DuplicateMessageError) {
-        const winner = await this.store.findMessage(body.messageId);
-        if (winner) return this.replayOf(winner, bodyDigest);
+        const earlier = await this.store.findMessage(body.messageId);
+        if (earlier) return this.replayOf(earlier, bodyDigest);
       }
       throw error;
     }
@@ -118,19 +119,13 @@ export class AcceptMessageUseCase {
     this.checkSentAt(body.sentAt, receivedAt);
 
     const handler = this.catalogue.handlerFor(body.messageType);
-    const existingCase = await this.store.findCase(body.caseNumber);
-    if (existingCase && existingCase.collaborationId !== body.collaborationId) {
-      throw new CaseError(
-        CaseErrorCode.REFERENCE_MISMATCH,
-        `Case ${body.caseNumber} has collaboration id ${existingCase.collaborationId}, not ${body.collaborationId}.`,
-        { pointer: '/collaborationId' },
-      );
-    }
+    let caseLookup: Promise<CaseRecord | null> | undefined;
     const change = await handler.plan({
       body,
       contract: decoded.contract,
       envelopeDigest: decoded.digest,
-      existingCase,
+      // Only handlers that act on an existing case read it; opening a case relies on its unique keys.
+      loadCase: () => (caseLookup ??= this.store.findCase(body.caseNumber)),
       at: receivedAt,
       alliance: this.policy.alliance,
       store: this.store,
@@ -176,7 +171,13 @@ export class AcceptMessageUseCase {
       await this.store.commitAccepted(message, change);
     } catch (error) {
       if (error instanceof DuplicateCaseError) {
-        throw new CaseError(CaseErrorCode.CASE_EXISTS, `Case ${body.caseNumber} was already submitted; use a new case number.`);
+        throw new CaseError(
+          CaseErrorCode.CASE_EXISTS,
+          error.key === 'collaborationId'
+            ? `Collaboration id ${body.collaborationId} already belongs to another case; every case needs its own.`
+            : `Case ${body.caseNumber} was already submitted; use a new case number.`,
+          { [error.key]: error.key === 'collaborationId' ? body.collaborationId : body.caseNumber },
+        );
       }
       if (error instanceof CaseConflictError) {
         const current = await this.store.findCase(error.caseNumber);

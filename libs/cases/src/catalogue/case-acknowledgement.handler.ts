@@ -2,6 +2,7 @@ import { MessageType } from '@tongban/envelope';
 import { CaseError, CaseErrorCode } from '../case-error';
 import type { CaseChange } from '../ports/handoff-store.port';
 import { allowedActions, transitionFor } from './allowed-actions';
+import { requireCase } from './require-case';
 import type { HandlerContext, MessageHandler } from './message-handler';
 import type { CaseAcknowledgementPayload } from './payloads';
 
@@ -9,11 +10,9 @@ import type { CaseAcknowledgementPayload } from './payloads';
 export class CaseAcknowledgementHandler implements MessageHandler {
   readonly type = MessageType.CASE_ACKNOWLEDGEMENT;
 
-  async plan({ body, existingCase, at, store }: HandlerContext): Promise<CaseChange> {
+  async plan({ body, loadCase, at, store }: HandlerContext): Promise<CaseChange> {
     const payload = body.payload as unknown as CaseAcknowledgementPayload;
-    if (!existingCase) {
-      throw new CaseError(CaseErrorCode.CASE_NOT_FOUND, `No case ${body.caseNumber} to acknowledge.`, { caseNumber: body.caseNumber });
-    }
+    const existingCase = await requireCase(body, await loadCase());
     const to = transitionFor(existingCase, body.sender, this.type);
     if (!to || body.recipient !== existingCase.collectingDistrict) {
       throw new CaseError(

@@ -9,18 +9,10 @@ import type { CaseSubmissionPayload } from './payloads';
 export class CaseSubmissionHandler implements MessageHandler {
   readonly type = MessageType.CASE_SUBMISSION;
 
-  async plan({ body, contract, existingCase, at, alliance, store }: HandlerContext): Promise<CaseChange> {
+  // A case number or collaboration id used before is refused by their unique keys at commit
+  // (CASE_EXISTS): no read on the hot path.
+  async plan({ body, contract, at, alliance }: HandlerContext): Promise<CaseChange> {
     const payload = body.payload as unknown as CaseSubmissionPayload;
-    if (existingCase) {
-      throw new CaseError(CaseErrorCode.CASE_EXISTS, `Case ${body.caseNumber} was already submitted; use a new case number.`, {
-        caseNumber: body.caseNumber,
-      });
-    }
-    if (await store.findCaseByCollaborationId(body.collaborationId)) {
-      throw new CaseError(CaseErrorCode.CASE_EXISTS, `Collaboration id ${body.collaborationId} already belongs to another case.`, {
-        collaborationId: body.collaborationId,
-      });
-    }
     const covered =
       alliance.findAgreement(body.sender, body.recipient, payload.item.implementationCode) ??
       alliance.findAgreement(body.sender, body.recipient, payload.item.basicCode);

@@ -6,7 +6,8 @@ export interface HandlerContext {
   body: EnvelopeBody;
   contract: { id: string; version: string };
   envelopeDigest: string;
-  existingCase: CaseRecord | null;
+  /** Reads the message's case (once, on demand): a handler that opens a case never pays for it. */
+  loadCase(): Promise<CaseRecord | null>;
   at: Date;
   alliance: Alliance;
   store: HandoffStore;

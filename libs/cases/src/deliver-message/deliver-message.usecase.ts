@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { KeyRing, decodeEnvelope, verifyEnvelope } from '@tongban/envelope';
 import { Clock } from '../ports/clock.port';
 import { ExchangePolicy } from '../ports/exchange-policy.port';
-import { HandoffStore } from '../ports/handoff-store.port';
+import { HandoffStore, StoredMessage } from '../ports/handoff-store.port';
 import { PushClient } from '../ports/push-client.port';
 
 /** A delivery that can never succeed: the consumer dead-letters it at once. */
@@ -35,19 +35,20 @@ export class DeliverMessageUseCase {
   ) {}
 
   async execute(command: DeliverMessageCommand): Promise<'delivered' | 'duplicate'> {
-    const stored = await this.store.findMessage(command.messageId);
-    if (!stored) throw new UndeliverableError('UNKNOWN_MESSAGE', `No accepted message ${command.messageId} behind this delivery.`);
-    // The broker is not trusted with integrity: the bytes must be the ones the gateway accepted and signed for.
+    // The broker is not trusted with integrity: the bytes must carry the sender's valid signature and be
+    // the very envelope the gateway accepted (its digest is matched inside the inbox statement).
     const decoded = decodeEnvelope(command.envelope);
-    if (decoded.digest !== stored.envelopeDigest || stored.recipient !== command.recipient) {
-      throw new UndeliverableError('TAMPERED', `Broker message ${command.messageId} differs from the accepted envelope.`);
-    }
     await verifyEnvelope(decoded, this.keys);
+    const delivery = { messageId: command.messageId, recipient: command.recipient, envelopeDigest: decoded.digest };
 
-    const district = this.policy.alliance.district(stored.recipient);
+    const district = this.policy.alliance.district(command.recipient);
     if (!district?.push) {
-      return (await this.store.recordDelivery(stored.messageId, 'PULL', this.clock.now(), false)) ? 'delivered' : 'duplicate';
+      // Hot path: one statement, no read first.
+      if (await this.store.recordDelivery(delivery, 'PULL', this.clock.now(), false)) return 'delivered';
+      await this.requireAccepted(delivery);
+      return 'duplicate';
     }
+    const stored = await this.requireAccepted(delivery);
     if (stored.deliveredAt) return 'duplicate';
     const outcome = await this.push.push(district.push.url, {
       messageId: stored.messageId,
@@ -61,6 +62,16 @@ export class DeliverMessageUseCase {
       throw new Error(`Push to ${district.id} failed: ${outcome.reason}`);
     }
     // A 2xx from the district's endpoint is its acknowledgement.
-    return (await this.store.recordDelivery(stored.messageId, 'PUSH', this.clock.now(), true)) ? 'delivered' : 'duplicate';
+    return (await this.store.recordDelivery(delivery, 'PUSH', this.clock.now(), true)) ? 'delivered' : 'duplicate';
+  }
+
+  /** The accepted message behind a broker delivery, or why there can never be one. */
+  private async requireAccepted(delivery: { messageId: string; recipient: string; envelopeDigest: string }): Promise<StoredMessage> {
+    const stored = await this.store.findMessage(delivery.messageId);
+    if (!stored) throw new UndeliverableError('UNKNOWN_MESSAGE', `No accepted message ${delivery.messageId} behind this delivery.`);
+    if (stored.envelopeDigest !== delivery.envelopeDigest || stored.recipient !== delivery.recipient) {
+      throw new UndeliverableError('TAMPERED', `Broker message ${delivery.messageId} differs from the accepted envelope.`);
+    }
+    return stored;
   }
 }

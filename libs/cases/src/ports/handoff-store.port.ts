@@ -84,8 +84,12 @@ export class DuplicateMessageError extends Error {
   }
 }
 export class DuplicateCaseError extends Error {
-  constructor(readonly caseNumber: string) {
-    super(`case ${caseNumber} exists`);
+  constructor(
+    readonly caseNumber: string,
+    /** Which unique key collided. */
+    readonly key: 'caseNumber' | 'collaborationId' = 'caseNumber',
+  ) {
+    super(`case ${caseNumber} exists (${key})`);
   }
 }
 
@@ -96,7 +100,6 @@ export class DuplicateCaseError extends Error {
 export abstract class HandoffStore {
   abstract findMessage(messageId: string): Promise<StoredMessage | null>;
   abstract findCase(caseNumber: string): Promise<CaseRecord | null>;
-  abstract findCaseByCollaborationId(collaborationId: string): Promise<CaseRecord | null>;
   /** message + case change + outbox row in ONE transaction. Throws CaseConflictError / DuplicateMessageError / DuplicateCaseError. */
   abstract commitAccepted(message: StoredMessage, change: CaseChange): Promise<void>;
   abstract recordRejection(rejection: Rejection): Promise<void>;
@@ -104,8 +107,16 @@ export abstract class HandoffStore {
   /** Locks up to `limit` outbox rows (SKIP LOCKED), hands them to `publish`, and deletes them and marks their messages QUEUED only if it resolves. */
   abstract relayOutbox(limit: number, publish: (items: OutboxItem[]) => Promise<void>, at: Date): Promise<number>;
 
-  /** Inbox dedupe + effect in one transaction; false when the message was already delivered. */
-  abstract recordDelivery(messageId: string, channel: 'PULL' | 'PUSH', at: Date, acknowledged: boolean): Promise<boolean>;
+  /**
+   * Inbox dedupe + effect in one transaction, only for the accepted message with exactly this recipient
+   * and envelope digest; false when it was already delivered, or no such message exists.
+   */
+  abstract recordDelivery(
+    delivery: { messageId: string; recipient: string; envelopeDigest: string },
+    channel: 'PULL' | 'PUSH',
+    at: Date,
+    acknowledged: boolean,
+  ): Promise<boolean>;
   abstract pullInbox(recipient: string, afterSeq: string | null, limit: number): Promise<InboxItem[]>;
   /** Returns the ids that were pending for that recipient and are now acknowledged. */
   abstract acknowledgeInbox(recipient: string, messageIds: string[], at: Date): Promise<string[]>;
