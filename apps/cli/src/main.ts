@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@tongban/config';
 import { Command, CommanderError } from 'commander';
+import { registerAsyncApiCommand } from './commands/asyncapi.command';
 import { registerBenchCommand } from './commands/bench.command';
 import { UsageError } from './commands/client';
 import { registerHandoffCommands } from './commands/handoff.command';
@@ -21,6 +22,7 @@ registerPkiCommand(program, {
 });
 registerHandoffCommands(program);
 registerOpenApiCommand(program);
+registerAsyncApiCommand(program);
 registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

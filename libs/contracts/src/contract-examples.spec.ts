@@ -32,11 +32,16 @@ const invalid = versionDirs.flatMap(({ id, version, dir }) =>
   jsonFiles(join(dir, 'examples/invalid')).map((file) => ({ id, version, file, path: join(dir, 'examples/invalid', file) })),
 );
 
-describe('contract examples', () => {
+// The same examples against the schemas compiled from disk and against the validators generated
+// at build time (src/generated, what the published package uses): both must agree.
+describe.each([
+  ['compiled from contracts/', () => ContractRegistry.loadFromDirectory(CONTRACTS_DIR)],
+  ['precompiled', () => ContractRegistry.precompiled()],
+])('contract examples (%s)', (_name, load) => {
   let registry: ContractRegistry;
 
   beforeAll(() => {
-    registry = ContractRegistry.loadFromDirectory(CONTRACTS_DIR);
+    registry = load();
   });
 
   it('finds contracts to test', () => {

@@ -8,6 +8,8 @@ export enum ContractErrorCode {
   INVALID_LAYOUT = 'INVALID_LAYOUT',
   /** A schema does not compile in strict mode, or its $id does not match its folder. */
   INVALID_SCHEMA = 'INVALID_SCHEMA',
+  /** A bare payload was given without saying which contract it follows. */
+  CONTRACT_REQUIRED = 'CONTRACT_REQUIRED',
 }
 
 export class ContractError extends Error {

@@ -1,18 +1,14 @@
-import Ajv2020 from 'ajv/dist/2020';
+import type { default as Ajv2020Class } from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { default as addFormatsFn } from 'ajv-formats';
+import { AJV_OPTIONS } from './ajv.options';
 import { ContractError, ContractErrorCode } from './contract.error';
+import { contractSchemaId, readContractSchemas } from './contract.layout';
 import { toViolations, type ContractViolation } from './contract-violation.mapper';
-import { compareSemver, isSemver } from './semver.compare';
+import { PRECOMPILED_CONTRACTS } from './precompiled';
+import { compareSemver } from './semver.compare';
 
-const CONTRACT_ID_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-
-/** The canonical $id of a contract schema; the folder and the $id must agree. */
-export function contractSchemaId(id: string, version: string): string {
-  return `https://tongban.example/contracts/${id}/${version}/schema.json`;
-}
+export { contractSchemaId };
 
 interface LoadedContract {
   title?: string;
@@ -20,70 +16,68 @@ interface LoadedContract {
 }
 
 /**
- * The versioned payload schemas of contracts/<id>/<semver>/schema.json, compiled once at load:
- * compiling costs tens of milliseconds, validating a message about a microsecond.
+ * The versioned payload schemas of contracts/<id>/<semver>/schema.json. Two ways to build one:
+ * - `ContractRegistry.precompiled()`: the validators generated at build time from contracts/
+ *   (src/generated/validators.js, `npm run contracts:generate`); no schema is compiled at run time.
+ *   This is what the published package uses.
+ * - `ContractRegistry.loadFromDirectory(dir)`: compiles a contracts folder once at load (tens of
+ *   milliseconds); for the repo itself, where schemas change, and for tests with throw-away schemas.
+ * Validating a message costs about a microsecond either way, and both report the same violations.
  */
 export class ContractRegistry {
   private readonly contracts = new Map<string, Map<string, LoadedContract>>();
 
   private constructor() {}
 
-  static loadFromDirectory(dir: string): ContractRegistry {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `contracts directory ${dir} does not exist`, { dir });
+  private add(id: string, version: string, contract: LoadedContract): void {
+    let versions = this.contracts.get(id);
+    if (!versions) {
+      versions = new Map();
+      this.contracts.set(id, versions);
     }
-    // strict: a typo'd keyword in a schema would otherwise silently validate nothing.
-    // verbose: violations quote the failing field's description (see toViolations).
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    versions.set(version, contract);
+  }
+
+  /** The validators generated from contracts/ at build time (shared instance; immutable). */
+  static precompiled(): ContractRegistry {
+    if (!precompiledRegistry) {
+      const registry = new ContractRegistry();
+      for (const { id, version, title, validate } of PRECOMPILED_CONTRACTS) registry.add(id, version, { title, validate });
+      precompiledRegistry = registry;
+    }
+    return precompiledRegistry;
+  }
+
+  static loadFromDirectory(dir: string): ContractRegistry {
+    const files = readContractSchemas(dir);
+    // Required here, not at the top: the published package validates with precompiled code only
+    // and never loads the schema compiler unless this method is called.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const Ajv2020 = (require('ajv/dist/2020') as { default: typeof Ajv2020Class }).default;
+    const addFormats = (require('ajv-formats') as { default: typeof addFormatsFn }).default;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const ajv = new Ajv2020({ ...AJV_OPTIONS });
     addFormats(ajv);
     const registry = new ContractRegistry();
-    for (const id of readdirSync(dir).sort()) {
-      const contractDir = join(dir, id);
-      if (!statSync(contractDir).isDirectory()) continue; // README.md and the like
-      if (!CONTRACT_ID_RE.test(id)) {
-        throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `contract folder "${id}" is not a kebab-case contract id`, { id });
+    for (const { id, version, schema } of files) {
+      let validate: ValidateFunction;
+      try {
+        validate = ajv.compile(schema);
+      } catch (error) {
+        throw new ContractError(ContractErrorCode.INVALID_SCHEMA, `contract ${id}@${version} does not compile: ${(error as Error).message}`, { id, version });
       }
-      const versions = new Map<string, LoadedContract>();
-      for (const version of readdirSync(contractDir)) {
-        const versionDir = join(contractDir, version);
-        if (!statSync(versionDir).isDirectory()) continue; // CHANGELOG.md
-        if (!isSemver(version)) {
-          throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `contract ${id}: folder "${version}" is not a semantic version`, { id, version });
-        }
-        versions.set(version, registry.compile(ajv, id, version, join(versionDir, 'schema.json')));
-      }
-      if (versions.size > 0) registry.contracts.set(id, versions);
+      registry.add(id, version, { title: typeof schema.title === 'string' ? schema.title : undefined, validate });
     }
     return registry;
   }
 
-  private compile(ajv: Ajv2020, id: string, version: string, file: string): LoadedContract {
-    if (!existsSync(file)) {
-      throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `contract ${id}@${version} has no schema.json`, { id, version });
-    }
-    let schema: Record<string, unknown>;
-    try {
-      schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new ContractError(ContractErrorCode.INVALID_SCHEMA, `contract ${id}@${version}: schema.json is not JSON: ${(error as Error).message}`, { id, version });
-    }
-    const expectedId = contractSchemaId(id, version);
-    if (schema.$id !== expectedId) {
-      // A copied folder that kept the old $id would shadow, or be shadowed by, its original.
-      throw new ContractError(ContractErrorCode.INVALID_SCHEMA, `contract ${id}@${version}: $id must be ${expectedId}`, { id, version });
-    }
-    try {
-      return {
-        title: typeof schema.title === 'string' ? schema.title : undefined,
-        validate: ajv.compile(schema),
-      };
-    } catch (error) {
-      throw new ContractError(ContractErrorCode.INVALID_SCHEMA, `contract ${id}@${version} does not compile: ${(error as Error).message}`, { id, version });
-    }
-  }
-
   has(id: string, version: string): boolean {
     return this.contracts.get(id)?.has(version) ?? false;
+  }
+
+  /** Known contract ids, sorted. */
+  ids(): string[] {
+    return [...this.contracts.keys()].sort();
   }
 
   /** Known versions of a contract, ascending by SemVer precedence; [] for an unknown contract. */
@@ -92,7 +86,7 @@ export class ContractRegistry {
   }
 
   list(): Array<{ id: string; version: string; title?: string }> {
-    return [...this.contracts.keys()].sort().flatMap((id) =>
+    return this.ids().flatMap((id) =>
       this.versions(id).map((version) => {
         const { title } = this.contracts.get(id)?.get(version) as LoadedContract;
         return title === undefined ? { id, version } : { id, version, title };
@@ -104,7 +98,7 @@ export class ContractRegistry {
   validate(id: string, version: string, payload: unknown): ContractViolation[] {
     const versions = this.contracts.get(id);
     if (!versions) {
-      throw new ContractError(ContractErrorCode.UNKNOWN_CONTRACT, `unknown contract "${id}"; known contracts: ${[...this.contracts.keys()].sort().join(', ') || 'none'}`, { id });
+      throw new ContractError(ContractErrorCode.UNKNOWN_CONTRACT, `unknown contract "${id}"; known contracts: ${this.ids().join(', ') || 'none'}`, { id });
     }
     const contract = versions.get(version);
     if (!contract) {
@@ -118,3 +112,5 @@ export class ContractRegistry {
     return contract.validate(payload) ? [] : toViolations(contract.validate.errors);
   }
 }
+
+let precompiledRegistry: ContractRegistry | undefined;

@@ -6,7 +6,6 @@ import { Database, openDatabase } from '@tongban/persistence';
 import { ClientCertificateVerifier } from '@tongban/pki';
 import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { ExchangeMetrics } from './metrics';
@@ -82,7 +81,7 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
     crl: config.pki.crl ? readFileSync(config.pki.crl) : undefined,
   };
   const certificates = new ClientCertificateVerifier({ caCertPem: tls.ca.toString('utf8'), crlPem: tls.crl?.toString('utf8') });
-  const contracts = ContractRegistry.loadFromDirectory(join(opts.rootDir, 'contracts'));
+  const contracts = ContractRegistry.precompiled();
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: opts.poolSize });
   const districtIds = config.alliance.districts.map((d) => d.id);

@@ -1,0 +1,10 @@
+/**
+ * The envelope `messageType` carried by each contract. This package cannot import
+ * @tongban/envelope (it is published on its own), so the catalogue is repeated here;
+ * message-types.spec.ts pins it to @tongban/envelope's CONTRACT_ID_BY_TYPE. The code generator
+ * refuses a contract folder that has no entry here.
+ */
+export const MESSAGE_TYPE_BY_CONTRACT_ID: Readonly<Record<string, string>> = {
+  'case-submission': 'case.submission',
+  'case-acknowledgement': 'case.acknowledgement',
+};
