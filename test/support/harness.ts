@@ -7,7 +7,7 @@ import { PartnerClient } from '@tongban/partner-client';
 import { issueDevelopmentPki, pkiLayout } from '@tongban/pki';
 import { createRuntime, Runtime } from '@tongban/runtime';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -57,7 +57,16 @@ export function testPki(): Promise<string> {
     const districts = config.alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc }));
     const key = createHash('sha256').update(JSON.stringify(districts)).digest('hex').slice(0, 12);
     const dir = join(tmpdir(), `tongban-test-pki-${key}`);
-    await issueDevelopmentPki({ dir, districts, operators: ['admin'] });
+    if (!existsSync(dir)) {
+      // Issue aside, then move into place in one rename: a concurrent test process never sees half a PKI.
+      const staging = mkdtempSync(join(tmpdir(), 'tongban-test-pki-staging-'));
+      await issueDevelopmentPki({ dir: staging, districts, operators: ['admin'] });
+      try {
+        renameSync(staging, dir);
+      } catch {
+        rmSync(staging, { recursive: true, force: true }); // another process won the race; use its PKI
+      }
+    }
     return dir;
   })();
   return sharedPki;

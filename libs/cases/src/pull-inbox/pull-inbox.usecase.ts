@@ -3,7 +3,7 @@ import { HandoffStore, InboxItem } from '../ports/handoff-store.port';
 
 export interface InboxPage {
   items: InboxItem[];
-  /** Pass as `after` to read past this page without acknowledging; null when the page was empty. */
+  /** Pass as `after` to read past this page without acknowledging; on an empty page, the `after` given. */
   nextCursor: string | null;
 }
 
