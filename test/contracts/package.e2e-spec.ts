@@ -153,7 +153,7 @@ describe('@tongban/contracts, packed and installed on its own', () => {
   });
 
   it('validates JWS envelopes by their ctr header, from files and stdin', () => {
-    const body = JSON.parse(bin(['example', 'case.submission', '--envelope']).stdout) as Record<string, unknown>;
+    const body = JSON.parse(bin(['example', 'case.submission@1.0.0', '--envelope']).stdout) as Record<string, unknown>;
     const jws = (payload: unknown): string =>
       `${b64(JSON.stringify({ alg: 'ES256', kid: 'k1', typ: 'tongban-envelope+jws', ctr: 'case-submission@1.0.0' }))}.${b64(canonical({ ...body, payload }))}.${b64('signature')}`;
     writeFileSync(join(work, 'good.jws'), jws(body.payload));

@@ -220,7 +220,7 @@ describe('bad input on the partner API: problem+json, recorded, nothing half-wri
         detail: /no version 9\.0\.0/,
         messageId: body.messageId,
       });
-      expect(res.body.knownVersions).toEqual(['1.0.0']);
+      expect(res.body.knownVersions).toEqual(['1.0.0', '2.0.0']);
     });
 
     it('refuses a sent-at older than the window as SENT_AT_OUT_OF_WINDOW (400)', async () => {

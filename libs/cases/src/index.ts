@@ -1,6 +1,7 @@
 export * from './case-error';
 export * from './case-state';
 export * from './catalogue/allowed-actions';
+export * from './catalogue/contract-negotiation';
 export * from './catalogue/message-catalogue';
 export * from './catalogue/message-handler';
 export * from './catalogue/payloads';

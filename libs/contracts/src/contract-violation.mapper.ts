@@ -64,6 +64,9 @@ function explain(error: ErrorObject, pointer: string): string {
       return `${where} does not have the required format (pattern ${String(params.pattern)})`;
     case 'format':
       return `${where} must be a valid ${String(params.format)}`;
+    case 'false schema':
+      // `"field": false` in an if/then branch: the field is not allowed in that case.
+      return `${where} is not allowed here by the contract`;
     default:
       // ajv's own wording ("must be string", "must NOT have fewer than 1 items") names no value.
       return `${where} ${error.message ?? `fails ${error.keyword}`}`;

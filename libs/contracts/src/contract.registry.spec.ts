@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ContractError, ContractErrorCode } from './contract.error';
@@ -89,6 +89,16 @@ describe('ContractRegistry', () => {
       { pointer: '/acknowledgedMessageId', keyword: 'format', message: expect.stringContaining('must be a valid uuid') },
       { pointer: '/signedBy/officer', keyword: 'required', message: '签收人员 / Signing officer (/signedBy/officer) is required but missing' },
     ]);
+  });
+
+  it('says a field forbidden in an if/then branch (`"field": false`) is not allowed, in both registries', () => {
+    const example = readFileSync(resolve(CONTRACTS_DIR, 'case-submission/2.0.0/examples/invalid/legal-person-with-family-name.json'), 'utf8');
+    const { payload } = JSON.parse(example) as { payload: unknown };
+    for (const registry of [ContractRegistry.loadFromDirectory(CONTRACTS_DIR), ContractRegistry.precompiled()]) {
+      expect(registry.validate('case-submission', '2.0.0', payload)).toEqual([
+        { pointer: '/applicant/familyName', keyword: 'false schema', message: '/applicant/familyName is not allowed here by the contract' },
+      ]);
+    }
   });
 
   it('never copies payload values into messages (ID numbers are sensitive)', () => {

@@ -26,3 +26,5 @@ export type { ContractId, ContractPayloads } from './contract-payload.types';
 export * from './asyncapi';
 // Schema compatibility (tongban-contracts diff, and this repository's version check).
 export * from './compat';
+// Converters between contract versions (the gateway's version negotiation; integrators may use them too).
+export * from './converters';

@@ -10,6 +10,7 @@ const CONTRACTS_DIR = resolve(__dirname, '../../../contracts');
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(resolve(CONTRACTS_DIR, path), 'utf8')) as Record<string, unknown>;
 const ack = readJson('case-acknowledgement/1.0.0/examples/valid/minimal.json');
 const submission = readJson('case-submission/1.0.0/examples/valid/natural-person-remote-collection.json');
+const submissionV2 = readJson('case-submission/2.0.0/examples/valid/natural-person-remote-collection.json');
 
 function body(messageType: string, payload: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -92,9 +93,13 @@ describe('validateMessage', () => {
 
   describe('envelope JSON', () => {
     it('picks the contract by messageType, the newest version unless told', () => {
-      const result = validateMessage(body('case.submission', submission));
-      expect(result).toMatchObject({ kind: 'envelope-json', contract: { id: 'case-submission', version: '1.0.0' }, versionSource: 'newest', valid: true, payloadPointer: '/payload' });
-      expect(validateMessage(body('case.submission', submission), { contract: 'case-submission@1.0.0' }).versionSource).toBe('option');
+      const result = validateMessage(body('case.submission', submissionV2));
+      expect(result).toMatchObject({ kind: 'envelope-json', contract: { id: 'case-submission', version: '2.0.0' }, versionSource: 'newest', valid: true, payloadPointer: '/payload' });
+      expect(validateMessage(body('case.submission', submission), { contract: 'case-submission@1.0.0' })).toMatchObject({ versionSource: 'option', valid: true });
+      // A 1.0.0 payload checked against the newest version fails on the applicant name it no longer has.
+      expect(validateMessage(body('case.submission', submission)).violations.map((v) => v.pointer)).toEqual(
+        expect.arrayContaining(['/applicant/name', '/applicant/familyName', '/applicant/givenName']),
+      );
     });
 
     it('reports envelope and payload violations apart', () => {

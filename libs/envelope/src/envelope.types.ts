@@ -8,6 +8,7 @@ export const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = ['ES256', 'Ed
 
 export const ENVELOPE_TYP = 'tongban-envelope+jws';
 export const RECEIPT_TYP = 'tongban-receipt+jws';
+export const CONVERSION_TYP = 'tongban-conversion+jws';
 
 export interface EnvelopeHeader {
   alg: SignatureAlgorithm;

@@ -5,6 +5,7 @@ export { MessageType, CONTRACT_ID_BY_TYPE, isMessageType } from './message-type'
 export {
   ENVELOPE_TYP,
   RECEIPT_TYP,
+  CONVERSION_TYP,
   SIGNATURE_ALGORITHMS,
   type ContractRef,
   type DecodedEnvelope,
@@ -17,3 +18,4 @@ export { parseContractRef, formatContractRef } from './contract-ref';
 export { signEnvelope, decodeEnvelope, verifyEnvelope } from './envelope.jws';
 export { KeyRing } from './key.ring';
 export { signReceipt, verifyReceipt, type ReceiptBody } from './receipt.jws';
+export { signConversion, verifyConversion, type ConversionBody } from './conversion.jws';

@@ -8,9 +8,10 @@ import { MessageEntity } from './entities/message.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { RejectionEntity } from './entities/rejection.entity';
 import { HandoffBackbone1764072000000 } from './migrations/1764072000000-handoff-backbone';
+import { ContractConversions1764075600000 } from './migrations/1764075600000-contract-conversions';
 
 export const ENTITIES = [CaseEntity, MessageEntity, OutboxEntity, DeliveryEntity, RejectionEntity, AdminActionEntity];
-export const MIGRATIONS = [HandoffBackbone1764072000000];
+export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000];
 
 /** Any arbitrary constant: serialises migrations when several processes start at once. */
 const MIGRATION_LOCK_KEY = 7_242_001;

@@ -22,7 +22,19 @@ type Row = Record<string, unknown>;
 
 const MESSAGE_COLUMNS = `message_id, case_number, collaboration_id, sender, recipient, message_type, contract_id,
   contract_version, envelope, envelope_digest, body_digest, sent_at, accepted_at, receipt_id, receipt, status,
-  queued_at, delivered_at, acknowledged_at, dead_lettered_at, dead_letter_reason, replay_count`;
+  queued_at, delivered_at, acknowledged_at, dead_lettered_at, dead_letter_reason, replay_count,
+  delivered_contract_version, conversion`;
+
+/** Parameters for MESSAGE_COLUMNS, in order; `$1…$24` in the statements below. */
+function messageParams(m: StoredMessage): unknown[] {
+  return [
+    m.messageId, m.caseNumber, m.collaborationId, m.sender, m.recipient, m.messageType, m.contractId,
+    m.contractVersion, m.envelope, m.envelopeDigest, m.bodyDigest, m.sentAt, m.acceptedAt, m.receiptId,
+    m.receipt, m.status, m.queuedAt, m.deliveredAt, m.acknowledgedAt, m.deadLetteredAt, m.deadLetterReason,
+    m.replayCount, m.deliveredContractVersion, m.conversion,
+  ];
+}
+const MESSAGE_PLACEHOLDERS = Array.from({ length: 24 }, (_, i) => `$${i + 1}`).join(',');
 
 function toMessage(r: Row): StoredMessage {
   return {
@@ -48,6 +60,8 @@ function toMessage(r: Row): StoredMessage {
     deadLetteredAt: (r.dead_lettered_at as Date | null) ?? null,
     deadLetterReason: (r.dead_letter_reason as string | null) ?? null,
     replayCount: Number(r.replay_count),
+    deliveredContractVersion: r.delivered_contract_version as string,
+    conversion: (r.conversion as string | null) ?? null,
   };
 }
 
@@ -98,15 +112,7 @@ export class TypeOrmHandoffStore extends HandoffStore {
       if (change.kind === 'open') return await this.commitOpening(m, change.record);
       await this.db.transaction(async (em) => {
         await this.applyCaseChange(em, change);
-        await em.query(
-          `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
-          [
-            m.messageId, m.caseNumber, m.collaborationId, m.sender, m.recipient, m.messageType, m.contractId,
-            m.contractVersion, m.envelope, m.envelopeDigest, m.bodyDigest, m.sentAt, m.acceptedAt, m.receiptId,
-            m.receipt, m.status, m.queuedAt, m.deliveredAt, m.acknowledgedAt, m.deadLetteredAt, m.deadLetterReason,
-            m.replayCount,
-          ],
-        );
+        await em.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS})`, messageParams(m));
         await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
           m.messageId, m.recipient, m.messageType, m.acceptedAt,
         ]);
@@ -129,15 +135,12 @@ export class TypeOrmHandoffStore extends HandoffStore {
     await this.db.query(
       `WITH opened AS (
          INSERT INTO cases (case_number, collaboration_id, collecting_district, approving_district, agreement_id, item_code,
-           item_name, contract_version, state, created_at, updated_at) VALUES ($23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33)),
+           item_name, contract_version, state, created_at, updated_at) VALUES ($25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35)),
        message AS (
-         INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22))
+         INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS}))
        INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $5, $6, $13)`,
       [
-        m.messageId, m.caseNumber, m.collaborationId, m.sender, m.recipient, m.messageType, m.contractId,
-        m.contractVersion, m.envelope, m.envelopeDigest, m.bodyDigest, m.sentAt, m.acceptedAt, m.receiptId,
-        m.receipt, m.status, m.queuedAt, m.deliveredAt, m.acknowledgedAt, m.deadLetteredAt, m.deadLetterReason,
-        m.replayCount,
+        ...messageParams(m),
         c.caseNumber, c.collaborationId, c.collectingDistrict, c.approvingDistrict, c.agreementId, c.itemCode, c.itemName,
         c.contractVersion, c.state, c.createdAt, c.updatedAt,
       ],
@@ -246,7 +249,8 @@ export class TypeOrmHandoffStore extends HandoffStore {
 
   async pullInbox(recipient: string, afterSeq: string | null, limit: number): Promise<InboxItem[]> {
     const rows: Row[] = await this.db.query(
-      `SELECT d.seq, d.message_id, d.delivered_at, m.message_type, m.sender, m.case_number, m.envelope, m.receipt
+      `SELECT d.seq, d.message_id, d.delivered_at, m.message_type, m.sender, m.case_number, m.envelope, m.receipt,
+              m.contract_id, m.delivered_contract_version, m.conversion
        FROM deliveries d JOIN messages m USING (message_id)
        WHERE d.recipient = $1 AND d.acknowledged_at IS NULL AND ($2::bigint IS NULL OR d.seq > $2::bigint)
        ORDER BY d.seq LIMIT $3`,
@@ -256,6 +260,8 @@ export class TypeOrmHandoffStore extends HandoffStore {
       seq: String(r.seq),
       messageId: r.message_id as string,
       messageType: r.message_type as string,
+      contract: `${r.contract_id as string}@${r.delivered_contract_version as string}`,
+      conversion: (r.conversion as string | null) ?? null,
       sender: r.sender as string,
       caseNumber: r.case_number as string,
       envelope: r.envelope as string,

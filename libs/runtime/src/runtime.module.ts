@@ -7,6 +7,7 @@ import {
   DeliverMessageUseCase,
   ExchangePolicy,
   GetCaseUseCase,
+  GatewaySigner,
   GetMessageStatusUseCase,
   HandoffStore,
   IdGenerator,
@@ -15,12 +16,11 @@ import {
   OutboxSignal,
   PullInboxUseCase,
   PushClient,
-  ReceiptSigner,
   RelayOutboxUseCase,
   SystemClock,
 } from '@tongban/cases';
 import { ContractRegistry } from '@tongban/contracts';
-import { KeyRing, signReceipt } from '@tongban/envelope';
+import { KeyRing, signConversion, signReceipt } from '@tongban/envelope';
 import { TypeOrmHandoffStore } from '@tongban/persistence';
 import { v7 as uuidv7 } from 'uuid';
 import { ExchangeMetrics } from './metrics';
@@ -63,8 +63,12 @@ export class RuntimeModule {
       },
       { provide: MessageCatalogue, useValue: new MessageCatalogue() },
       {
-        provide: ReceiptSigner,
-        useValue: { gatewayId: config.gatewayId, sign: (body) => signReceipt(body, runtime.gatewaySigningKey) } satisfies ReceiptSigner,
+        provide: GatewaySigner,
+        useValue: {
+          gatewayId: config.gatewayId,
+          signReceipt: (body) => signReceipt(body, runtime.gatewaySigningKey),
+          signConversion: (body) => signConversion(body, runtime.gatewaySigningKey),
+        } satisfies GatewaySigner,
       },
       { provide: OutboxSignal, useValue: runtime.outboxSignal },
       { provide: MessagePublisher, useValue: { publish: (batch) => runtime.bus.publish(batch) } satisfies MessagePublisher },

@@ -10,7 +10,10 @@ export class UndiciPushClient extends PushClient {
     this.agent = new Agent({ connect: { cert: tls.cert, key: tls.key, ca: tls.ca, rejectUnauthorized: true }, keepAliveTimeout: 30_000 });
   }
 
-  async push(url: string, message: { messageId: string; messageType: string; envelope: string; receipt: string }): Promise<PushOutcome> {
+  async push(
+    url: string,
+    message: { messageId: string; messageType: string; envelope: string; receipt: string; conversion: string | null },
+  ): Promise<PushOutcome> {
     try {
       const response = await request(url, {
         method: 'POST',
@@ -20,6 +23,8 @@ export class UndiciPushClient extends PushClient {
           'x-tongban-message-id': message.messageId,
           'x-tongban-message-type': message.messageType,
           'x-tongban-receipt': message.receipt,
+          // The payload in the version the district accepts, signed by the gateway (see README: versions).
+          ...(message.conversion ? { 'x-tongban-conversion': message.conversion } : {}),
         },
         body: message.envelope,
         headersTimeout: this.timeoutMs,

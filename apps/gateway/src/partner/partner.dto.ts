@@ -29,6 +29,16 @@ export class InboxItemDto {
   @ApiProperty() seq!: string;
   @ApiProperty({ format: 'uuid' }) messageId!: string;
   @ApiProperty({ example: 'case.submission' }) messageType!: string;
+  @ApiProperty({ example: 'case-submission@1.0.0', description: 'The contract version to read: the sender\'s, or the one the gateway converted to' })
+  contract!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "When the recipient does not accept the sender's version: the gateway-signed conversion (compact JWS, typ tongban-conversion+jws) " +
+      "whose body carries the converted payload and the digest of the sender's envelope",
+  })
+  conversion!: string | null;
   @ApiProperty() sender!: string;
   @ApiProperty() caseNumber!: string;
   @ApiProperty({ description: "The sender's envelope exactly as accepted (compact JWS)" }) envelope!: string;

@@ -17,6 +17,7 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
   [CaseErrorCode.UNKNOWN_CONTRACT_VERSION]: 400,
   [CaseErrorCode.CONTRACT_VERSION_NOT_ACCEPTED]: 422,
   [CaseErrorCode.CONTRACT_TYPE_MISMATCH]: 400,
+  [CaseErrorCode.CONVERSION_FAILED]: 422,
   [CaseErrorCode.SCHEMA_VIOLATION]: 422,
   [CaseErrorCode.SENT_AT_OUT_OF_WINDOW]: 400,
   [CaseErrorCode.PAYLOAD_TOO_LARGE]: 413,

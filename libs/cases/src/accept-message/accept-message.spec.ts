@@ -84,7 +84,7 @@ describe('AcceptMessageUseCase', () => {
       ContractRegistry.loadFromDirectory(join(ROOT, 'contracts')),
       { alliance: config.alliance, maxMessageBytes: 65536, sentAtPastSeconds: 900, sentAtFutureSeconds: 120 },
       new MessageCatalogue(),
-      { gatewayId: 'gw', sign: async (body) => `receipt-for-${body.messageId}` },
+      { gatewayId: 'gw', signReceipt: async (body) => `receipt-for-${body.messageId}`, signConversion: async (body) => `conversion-for-${body.messageId}` },
       { notify: () => (notified += 1) },
       { now: () => now } as Clock,
       { next: () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}` } as IdGenerator,
@@ -204,7 +204,7 @@ describe('AcceptMessageUseCase', () => {
   it('refuses an unknown contract version, listing the known ones', async () => {
     const error = await refusal((await send(submission(), A, signing[A], '9.0.0')).result);
     expect(error.code).toBe(CaseErrorCode.UNKNOWN_CONTRACT_VERSION);
-    expect(error.detail.knownVersions).toEqual(['1.0.0']);
+    expect(error.detail.knownVersions).toEqual(['1.0.0', '2.0.0']);
   });
 
   it.each([

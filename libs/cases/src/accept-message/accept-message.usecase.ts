@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ContractError, ContractRegistry } from '@tongban/contracts';
+import { ContractConversionError, ContractError, ContractRegistry } from '@tongban/contracts';
 import {
   CONTRACT_ID_BY_TYPE,
   DecodedEnvelope,
@@ -25,7 +25,8 @@ import {
   HandoffStore,
   StoredMessage,
 } from '../ports/handoff-store.port';
-import { OutboxSignal, ReceiptSigner } from '../ports/message-publisher.port';
+import { GatewaySigner, OutboxSignal } from '../ports/message-publisher.port';
+import { NegotiatedContract, negotiateContract } from '../catalogue/contract-negotiation';
 import type { AcceptMessageCommand, AcceptMessageResult } from './accept-message.command';
 
 const ENVELOPE_CODES: Record<EnvelopeErrorCode, CaseErrorCode> = {
@@ -49,7 +50,7 @@ export class AcceptMessageUseCase {
     private readonly contracts: ContractRegistry,
     private readonly policy: ExchangePolicy,
     private readonly catalogue: MessageCatalogue,
-    private readonly receipts: ReceiptSigner,
+    private readonly signer: GatewaySigner,
     private readonly outbox: OutboxSignal,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -115,14 +116,16 @@ export class AcceptMessageUseCase {
   /** Everything after "this message id is new": validate, authorise, commit, sign the receipt. */
   private async acceptNew(decoded: DecodedEnvelope, bodyDigest: string, receivedAt: Date): Promise<AcceptMessageResult> {
     const { body } = decoded;
-    this.checkContract(decoded);
+    const negotiated = this.checkContract(decoded);
     this.checkSentAt(body.sentAt, receivedAt);
+    const convertedPayload = negotiated.converter ? this.convert(decoded, negotiated) : undefined;
 
     const handler = this.catalogue.handlerFor(body.messageType);
     let caseLookup: Promise<CaseRecord | null> | undefined;
     const change = await handler.plan({
       body,
-      contract: decoded.contract,
+      // The case lives on the version its recipient works with.
+      contract: { id: decoded.contract.id, version: negotiated.version },
       envelopeDigest: decoded.digest,
       // Only handlers that act on an existing case read it; opening a case relies on its unique keys.
       loadCase: () => (caseLookup ??= this.store.findCase(body.caseNumber)),
@@ -132,7 +135,7 @@ export class AcceptMessageUseCase {
     });
 
     const receiptId = this.ids.next();
-    const receipt = await this.receipts.sign({
+    const receipt = await this.signer.signReceipt({
       receiptId,
       messageId: body.messageId,
       envelopeDigest: decoded.digest,
@@ -140,7 +143,7 @@ export class AcceptMessageUseCase {
       recipient: body.recipient,
       caseNumber: body.caseNumber,
       receivedAt: receivedAt.toISOString(),
-      gateway: this.receipts.gatewayId,
+      gateway: this.signer.gatewayId,
       status: 'ACCEPTED',
     });
     const message: StoredMessage = {
@@ -166,6 +169,18 @@ export class AcceptMessageUseCase {
       deadLetteredAt: null,
       deadLetterReason: null,
       replayCount: 0,
+      deliveredContractVersion: negotiated.version,
+      conversion: convertedPayload
+        ? await this.signer.signConversion({
+            messageId: body.messageId,
+            envelopeDigest: decoded.digest,
+            from: `${decoded.contract.id}@${decoded.contract.version}`,
+            to: `${decoded.contract.id}@${negotiated.version}`,
+            convertedAt: receivedAt.toISOString(),
+            gateway: this.signer.gatewayId,
+            payload: convertedPayload,
+          })
+        : null,
     };
     try {
       await this.store.commitAccepted(message, change);
@@ -225,7 +240,7 @@ export class AcceptMessageUseCase {
     return { messageId: earlier.messageId, messageType: earlier.messageType, receipt: earlier.receipt, duplicate: true };
   }
 
-  private checkContract(decoded: DecodedEnvelope): void {
+  private checkContract(decoded: DecodedEnvelope): NegotiatedContract {
     const { body, contract } = decoded;
     const expected = CONTRACT_ID_BY_TYPE[body.messageType];
     if (contract.id !== expected) {
@@ -242,21 +257,7 @@ export class AcceptMessageUseCase {
         { knownVersions: this.contracts.versions(contract.id) },
       );
     }
-    const recipient = this.policy.alliance.district(body.recipient);
-    if (!recipient) {
-      throw new CaseError(CaseErrorCode.UNKNOWN_DISTRICT, `Recipient ${body.recipient} is not a district of this alliance.`, {
-        recipient: body.recipient,
-      });
-    }
-    const accepted = recipient.acceptsContracts[contract.id] ?? [];
-    if (!accepted.includes(contract.version)) {
-      const sender = this.policy.alliance.district(body.sender);
-      throw new CaseError(
-        CaseErrorCode.CONTRACT_VERSION_NOT_ACCEPTED,
-        `${body.recipient} accepts ${contract.id} in versions [${accepted.join(', ')}]; this message uses ${contract.version}.`,
-        { recipientAccepts: accepted, senderAccepts: sender?.acceptsContracts[contract.id] ?? [] },
-      );
-    }
+    const negotiated = negotiateContract(this.policy.alliance, contract.id, contract.version, body.sender, body.recipient);
     let violations;
     try {
       violations = this.contracts.validate(contract.id, contract.version, body.payload);
@@ -273,6 +274,33 @@ export class AcceptMessageUseCase {
         { violations: violations.map((v) => ({ pointer: `/payload${v.pointer}`, message: v.message })) },
       );
     }
+    return negotiated;
+  }
+
+  /** The payload in the recipient's version; a converter whose output breaks its target is the gateway's bug, refused plainly. */
+  private convert(decoded: DecodedEnvelope, negotiated: NegotiatedContract): Record<string, unknown> {
+    const { id, version } = decoded.contract;
+    let converted: Record<string, unknown>;
+    try {
+      converted = negotiated.converter!.convert(decoded.body.payload) as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof ContractConversionError)) throw error;
+      // e.g. a one-character name cannot be split into family and given name: the sender must send the target version.
+      throw new CaseError(
+        CaseErrorCode.CONVERSION_FAILED,
+        `The recipient accepts only ${id}@${negotiated.version} and this payload cannot be converted to it: ${error.message}. Send ${negotiated.version} directly.`,
+        { violations: [{ pointer: `/payload${error.pointer}`, message: error.message }] },
+      );
+    }
+    const violations = this.contracts.validate(id, negotiated.version, converted);
+    if (violations.length > 0) {
+      throw new CaseError(
+        CaseErrorCode.CONVERSION_FAILED,
+        `The gateway could not convert ${id}@${version} to ${negotiated.version} for the recipient: /payload${violations[0].pointer} ${violations[0].message}. Send ${negotiated.version} directly.`,
+        { violations: violations.map((v) => ({ pointer: `/payload${v.pointer}`, message: v.message })) },
+      );
+    }
+    return converted;
   }
 
   private checkSentAt(sentAt: string, receivedAt: Date): void {

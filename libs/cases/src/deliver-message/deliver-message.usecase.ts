@@ -55,6 +55,7 @@ export class DeliverMessageUseCase {
       messageType: stored.messageType,
       envelope: stored.envelope,
       receipt: stored.receipt,
+      conversion: stored.conversion,
     });
     if (!outcome.ok) {
       const permanent = outcome.status !== undefined && outcome.status >= 400 && outcome.status < 500 && ![408, 425, 429].includes(outcome.status);

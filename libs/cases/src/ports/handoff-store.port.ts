@@ -37,6 +37,10 @@ export interface StoredMessage {
   deadLetteredAt: Date | null;
   deadLetterReason: string | null;
   replayCount: number;
+  /** The contract version the recipient receives: the sender's, or the one it was converted to. */
+  deliveredContractVersion: string;
+  /** The gateway-signed conversion (tongban-conversion+jws) when the recipient gets another version. */
+  conversion: string | null;
 }
 
 /** What accepting a message does to its case: open it, or move it from one state to another. */
@@ -66,6 +70,9 @@ export interface InboxItem {
   seq: string;
   messageId: string;
   messageType: string;
+  /** contract reference the recipient should read, e.g. case-submission@1.0.0 */
+  contract: string;
+  conversion: string | null;
   sender: string;
   caseNumber: string;
   envelope: string;

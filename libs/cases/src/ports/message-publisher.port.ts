@@ -1,4 +1,4 @@
-import type { ReceiptBody } from '@tongban/envelope';
+import type { ConversionBody, ReceiptBody } from '@tongban/envelope';
 
 /** The broker as the outbox relay sees it: resolves only once every message is confirmed. */
 export interface PublishedMessage {
@@ -16,8 +16,9 @@ export abstract class OutboxSignal {
   abstract notify(): void;
 }
 
-/** Signs receipts with the gateway's key. */
-export abstract class ReceiptSigner {
+/** Signs, with the gateway's key, receipts to senders and conversions for recipients. */
+export abstract class GatewaySigner {
   abstract readonly gatewayId: string;
-  abstract sign(body: ReceiptBody): Promise<string>;
+  abstract signReceipt(body: ReceiptBody): Promise<string>;
+  abstract signConversion(body: ConversionBody): Promise<string>;
 }

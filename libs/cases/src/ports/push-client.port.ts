@@ -6,5 +6,8 @@ export interface PushOutcome {
   reason: string;
 }
 export abstract class PushClient {
-  abstract push(url: string, message: { messageId: string; messageType: string; envelope: string; receipt: string }): Promise<PushOutcome>;
+  abstract push(
+    url: string,
+    message: { messageId: string; messageType: string; envelope: string; receipt: string; conversion: string | null },
+  ): Promise<PushOutcome>;
 }

@@ -13,7 +13,8 @@ import type { FileReport } from './report/report.types';
 const CONTRACTS_DIR = resolve(__dirname, '../../../../contracts');
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(resolve(CONTRACTS_DIR, path), 'utf8')) as Record<string, unknown>;
 const ACK = readJson('case-acknowledgement/1.0.0/examples/valid/minimal.json');
-const SUBMISSION = readJson('case-submission/1.0.0/examples/valid/natural-person-remote-collection.json');
+// The newest version: envelope JSON without --contract is checked against it, and `example` prints it.
+const SUBMISSION = readJson('case-submission/2.0.0/examples/valid/natural-person-remote-collection.json');
 
 function envelope(messageType: string, payload: unknown): Record<string, unknown> {
   return {
@@ -236,7 +237,7 @@ describe('tongban-contracts', () => {
         expect(run.code).toBe(0);
         expect(JSON.parse(run.stdout)).toEqual(ACK);
       }
-      expect((await cli(['example', 'case.submission', '--list'])).stdout).toBe('legal-person-fully-online\nnatural-person-remote-collection\n');
+      expect((await cli(['example', 'case.submission', '--list'])).stdout).toBe('legal-person-fully-online\nnatural-person-minority-name\nnatural-person-remote-collection\n');
       expect(JSON.parse((await cli(['example', 'case.submission', '--name', 'natural-person-remote-collection'])).stdout)).toEqual(SUBMISSION);
     });
 
@@ -251,7 +252,7 @@ describe('tongban-contracts', () => {
     it('prints the catalogue as a table and as JSON', async () => {
       const table = await cli(['list']);
       expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+MESSAGE TYPE\s+VERSIONS\s+TITLE$/);
-      expect(table.stdout).toMatch(/case-submission\s+case\.submission\s+1\.0\.0\s+办件流转 \/ Case submission/);
+      expect(table.stdout).toMatch(/case-submission\s+case\.submission\s+1\.0\.0, 2\.0\.0\s+办件流转 \/ Case submission/);
       const json = JSON.parse((await cli(['list', '--format', 'json'])).stdout) as unknown[];
       expect(json).toContainEqual({ id: 'case-acknowledgement', messageType: 'case.acknowledgement', versions: expect.arrayContaining(['1.0.0']), title: '办件签收 / Case acknowledgement' });
     });

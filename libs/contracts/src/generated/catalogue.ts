@@ -177,6 +177,218 @@ export const CATALOGUE: readonly ContractCatalogueEntry[] = [
             }
           }
         ]
+      },
+      {
+        "version": "2.0.0",
+        "title": "办件流转 / Case submission",
+        "description": "收件地向办理地流转办件的载荷（DOMAIN §3 第2步）。2.0.0 将申请人姓名拆为姓和名，法人申请人改填单位名称，以对接公安户籍和电子证照比对；其余同 1.0.0。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the hand-off from the collecting hall to the approving jurisdiction (DOMAIN §3 step 2). 2.0.0 splits the applicant's name into family and given name, and gives a legal-person applicant an organisation name, for household-registration and e-certificate matching; everything else as 1.0.0. Describes the payload only; envelope body fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/case-submission/2.0.0/schema.json",
+        "examples": [
+          {
+            "name": "legal-person-fully-online",
+            "payload": {
+              "item": {
+                "basicCode": "000201003000",
+                "implementationCode": "11370200MB1234567X4000201003000",
+                "name": "食品经营许可（变更）"
+              },
+              "caseType": "1",
+              "mode": "FULLY_ONLINE",
+              "applicant": {
+                "kind": "LEGAL_PERSON",
+                "organizationName": "青岛示例食品有限公司",
+                "idType": "001",
+                "idNumber": "91370202MA3C12345X",
+                "legalRepresentative": {
+                  "name": "赵六",
+                  "idType": "111",
+                  "idNumber": "11010519491231002X"
+                }
+              },
+              "source": "ONLINE",
+              "appliedAt": "2026-03-03T14:00:00Z",
+              "collectedBy": {
+                "officer": "网办审核岗01",
+                "hallName": "市南区政务服务中心",
+                "collectedAt": "2026-03-03T14:30:00.250+08:00"
+              },
+              "intakeReceipt": {
+                "number": "SN-2026-004567"
+              },
+              "materials": [
+                {
+                  "code": "FOOD-07",
+                  "name": "食品经营许可变更申请书",
+                  "form": "ELECTRONIC",
+                  "count": 1,
+                  "receivedAt": "2026-03-03T14:00:00Z",
+                  "file": {
+                    "digest": "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+                    "size": 52011,
+                    "mediaType": "application/ofd",
+                    "name": "变更申请书.ofd"
+                  }
+                }
+              ]
+            }
+          },
+          {
+            "name": "natural-person-minority-name",
+            "payload": {
+              "item": {
+                "basicCode": "000105001000",
+                "implementationCode": "11440106007502345X4000105001000",
+                "name": "个体工商户设立登记"
+              },
+              "caseType": "2",
+              "mode": "REMOTE_COLLECTION",
+              "applicant": {
+                "kind": "NATURAL_PERSON",
+                "familyName": "买买提",
+                "givenName": "阿依古丽",
+                "idType": "111",
+                "idNumber": "650102199203150026",
+                "mobile": "13800138000"
+              },
+              "agent": {
+                "name": "欧阳娜娜",
+                "idType": "111",
+                "idNumber": "440303199001010011",
+                "mobile": "+85261234567"
+              },
+              "contact": {
+                "name": "阿依古丽·买买提",
+                "mobile": "13800138000"
+              },
+              "mailing": {
+                "address": "广东省深圳市罗湖区东门中路1号",
+                "postcode": "518001"
+              },
+              "source": "WINDOW",
+              "appliedAt": "2026-03-02T09:05:00+08:00",
+              "collectedBy": {
+                "officer": "王五",
+                "hallName": "罗湖区政务服务中心",
+                "collectedAt": "2026-03-02T09:20:00+08:00"
+              },
+              "intakeReceipt": {
+                "number": "LH-2026-000123",
+                "queryPasswordDigest": "sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+              },
+              "materials": [
+                {
+                  "code": "M001",
+                  "name": "个体工商户设立登记申请书",
+                  "form": "ORIGINAL",
+                  "count": 1,
+                  "receivedAt": "2026-03-02T09:10:00+08:00",
+                  "file": {
+                    "digest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "size": 183204,
+                    "mediaType": "application/pdf",
+                    "name": "申请书扫描件.pdf"
+                  }
+                },
+                {
+                  "code": "M002",
+                  "name": "经营场所使用证明",
+                  "form": "COPY",
+                  "count": 2,
+                  "receivedAt": "2026-03-02T09:12:00+08:00"
+                },
+                {
+                  "code": "M003",
+                  "name": "居民身份证",
+                  "form": "E_CERTIFICATE",
+                  "count": 1,
+                  "receivedAt": "2026-03-02T09:12:30+08:00"
+                }
+              ],
+              "originalsMailed": {
+                "waybillNumber": "EMS1234567890CN",
+                "carrier": "EMS"
+              }
+            }
+          },
+          {
+            "name": "natural-person-remote-collection",
+            "payload": {
+              "item": {
+                "basicCode": "000105001000",
+                "implementationCode": "11440106007502345X4000105001000",
+                "name": "个体工商户设立登记"
+              },
+              "caseType": "2",
+              "mode": "REMOTE_COLLECTION",
+              "applicant": {
+                "kind": "NATURAL_PERSON",
+                "familyName": "张",
+                "givenName": "三",
+                "idType": "111",
+                "idNumber": "11010519491231002X",
+                "mobile": "13800138000"
+              },
+              "agent": {
+                "name": "李四",
+                "idType": "111",
+                "idNumber": "440303199001010011",
+                "mobile": "+85261234567"
+              },
+              "contact": {
+                "name": "张三",
+                "mobile": "13800138000"
+              },
+              "mailing": {
+                "address": "广东省深圳市罗湖区东门中路1号",
+                "postcode": "518001"
+              },
+              "source": "WINDOW",
+              "appliedAt": "2026-03-02T09:05:00+08:00",
+              "collectedBy": {
+                "officer": "王五",
+                "hallName": "罗湖区政务服务中心",
+                "collectedAt": "2026-03-02T09:20:00+08:00"
+              },
+              "intakeReceipt": {
+                "number": "LH-2026-000123",
+                "queryPasswordDigest": "sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+              },
+              "materials": [
+                {
+                  "code": "M001",
+                  "name": "个体工商户设立登记申请书",
+                  "form": "ORIGINAL",
+                  "count": 1,
+                  "receivedAt": "2026-03-02T09:10:00+08:00",
+                  "file": {
+                    "digest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "size": 183204,
+                    "mediaType": "application/pdf",
+                    "name": "申请书扫描件.pdf"
+                  }
+                },
+                {
+                  "code": "M002",
+                  "name": "经营场所使用证明",
+                  "form": "COPY",
+                  "count": 2,
+                  "receivedAt": "2026-03-02T09:12:00+08:00"
+                },
+                {
+                  "code": "M003",
+                  "name": "居民身份证",
+                  "form": "E_CERTIFICATE",
+                  "count": 1,
+                  "receivedAt": "2026-03-02T09:12:30+08:00"
+                }
+              ],
+              "originalsMailed": {
+                "waybillNumber": "EMS1234567890CN",
+                "carrier": "EMS"
+              }
+            }
+          }
+        ]
       }
     ]
   }

@@ -4,5 +4,6 @@ import type { ValidateFunction } from 'ajv';
 declare const validators: {
   readonly 'case-acknowledgement@1.0.0': ValidateFunction;
   readonly 'case-submission@1.0.0': ValidateFunction;
+  readonly 'case-submission@2.0.0': ValidateFunction;
 };
 export = validators;

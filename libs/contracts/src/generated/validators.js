@@ -2751,3 +2751,2633 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+exports["case-submission@2.0.0"] = validate28;
+const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/case-submission/2.0.0/schema.json","title":"办件流转 / Case submission","description":"收件地向办理地流转办件的载荷（DOMAIN §3 第2步）。2.0.0 将申请人姓名拆为姓和名，法人申请人改填单位名称，以对接公安户籍和电子证照比对；其余同 1.0.0。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the hand-off from the collecting hall to the approving jurisdiction (DOMAIN §3 step 2). 2.0.0 splits the applicant's name into family and given name, and gives a legal-person applicant an organisation name, for household-registration and e-certificate matching; everything else as 1.0.0. Describes the payload only; envelope body fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["item","caseType","mode","applicant","source","appliedAt","collectedBy","intakeReceipt","materials"],"properties":{"item":{"description":"申请的政务服务事项 / Requested service item","type":"object","additionalProperties":false,"required":["basicCode","implementationCode","name"],"properties":{"basicCode":{"description":"事项基本编码 / Item basic code","$ref":"#/$defs/code"},"implementationCode":{"description":"事项实施编码 / Item implementation code","$ref":"#/$defs/code"},"name":{"description":"事项名称 / Item name","$ref":"#/$defs/text"}}},"caseType":{"description":"办件类型：1 即办件，2 承诺件，9 其他 / Case type: 1 immediate, 2 promised, 9 other","type":"string","enum":["1","2","9"]},"mode":{"description":"通办模式：REMOTE_COLLECTION 异地代收代办，FULLY_ONLINE 全程网办 / Cross-region mode: remote collection or fully online","type":"string","enum":["REMOTE_COLLECTION","FULLY_ONLINE"]},"applicant":{"description":"申请人：自然人填姓（familyName）和名（givenName），法人填单位名称（organizationName），不可混用 / Applicant: a natural person has familyName and givenName, a legal person organizationName, never the other kind of name","type":"object","additionalProperties":false,"required":["kind","idType","idNumber"],"properties":{"kind":{"description":"申请人类型：NATURAL_PERSON 自然人，LEGAL_PERSON 法人或其他组织 / Applicant kind: natural person or legal person","type":"string","enum":["NATURAL_PERSON","LEGAL_PERSON"]},"familyName":{"description":"申请人的姓（自然人必填），与户籍登记一致；以“·”书写的少数民族和外国人姓名，为最后一个“·”之后的部分 / Applicant's family name (surname), required for a natural person, as in the household register; for minority and foreign names written with “·”, the part after the last “·”","$ref":"#/$defs/text"},"givenName":{"description":"申请人的名（自然人必填），与户籍登记一致；以“·”书写的姓名，为最后一个“·”之前的部分 / Applicant's given name, required for a natural person, as in the household register; for names written with “·”, the part before the last “·”","$ref":"#/$defs/text"},"organizationName":{"description":"单位名称（法人或其他组织必填），与营业执照等登记证书一致 / Organisation name, required for a legal person or other organisation, as on its registration certificate (e.g. business licence)","$ref":"#/$defs/text"},"idType":{"description":"申请人证件类型代码（111 居民身份证，001 统一社会信用代码 …） / Applicant ID type code (111 resident ID card, 001 USCC …)","$ref":"#/$defs/idType"},"idNumber":{"description":"申请人证件号码（敏感个人信息） / Applicant ID number (sensitive personal data)","$ref":"#/$defs/idNumber"},"mobile":{"description":"申请人手机号码（敏感个人信息） / Applicant mobile number (sensitive personal data)","$ref":"#/$defs/mobile"},"legalRepresentative":{"description":"法定代表人，法人申请时必填 / Legal representative, required for a legal person","$ref":"#/$defs/person"}},"allOf":[{"if":{"properties":{"idType":{"const":"111"}},"required":["idType"]},"then":{"properties":{"idNumber":{"type":"string","description":"居民身份证号码（18位，末位可为X） / Resident ID number (18 chars, last may be X)","pattern":"^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$"}}}},{"if":{"properties":{"idType":{"const":"001"}},"required":["idType"]},"then":{"properties":{"idNumber":{"type":"string","description":"统一社会信用代码（18位，GB 32100） / Unified social credit code (18 chars, GB 32100)","pattern":"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"}}}},{"if":{"properties":{"kind":{"const":"LEGAL_PERSON"}},"required":["kind"]},"then":{"properties":{"organizationName":{"description":"单位名称（法人或其他组织必填），与营业执照等登记证书一致 / Organisation name, required for a legal person or other organisation, as on its registration certificate (e.g. business licence)"},"legalRepresentative":{"description":"法定代表人，法人申请时必填 / Legal representative, required for a legal person"},"familyName":false,"givenName":false},"required":["organizationName","legalRepresentative"]}},{"if":{"properties":{"kind":{"const":"NATURAL_PERSON"}},"required":["kind"]},"then":{"properties":{"familyName":{"description":"申请人的姓（自然人必填），与户籍登记一致；以“·”书写的少数民族和外国人姓名，为最后一个“·”之后的部分 / Applicant's family name (surname), required for a natural person, as in the household register; for minority and foreign names written with “·”, the part after the last “·”"},"givenName":{"description":"申请人的名（自然人必填），与户籍登记一致；以“·”书写的姓名，为最后一个“·”之前的部分 / Applicant's given name, required for a natural person, as in the household register; for names written with “·”, the part before the last “·”"},"organizationName":false},"required":["familyName","givenName"]}}]},"agent":{"description":"代理人（代办人） / Agent acting for the applicant","$ref":"#/$defs/agent"},"contact":{"description":"联系人 / Contact person","type":"object","additionalProperties":false,"required":["name","mobile"],"properties":{"name":{"description":"联系人姓名 / Contact name","$ref":"#/$defs/text"},"mobile":{"description":"联系人手机号码（敏感个人信息） / Contact mobile number (sensitive personal data)","$ref":"#/$defs/mobile"}}},"mailing":{"description":"邮寄信息，选择快递送达时填写 / Mailing details, when the result goes by courier","type":"object","additionalProperties":false,"required":["address","postcode"],"properties":{"address":{"description":"邮寄地址 / Mailing address","type":"string","minLength":1,"maxLength":500},"postcode":{"description":"邮政编码（6位） / Postcode (6 digits)","type":"string","pattern":"^[0-9]{6}$"}}},"source":{"description":"申请来源：WINDOW 窗口，ONLINE 网上，MOBILE 移动端，SELF_SERVICE 自助终端，MAIL 邮寄，OTHER 其他 / Application source: window, online, mobile, self-service terminal, mail, other","type":"string","enum":["WINDOW","ONLINE","MOBILE","SELF_SERVICE","MAIL","OTHER"]},"appliedAt":{"description":"申请时间 / Application time","$ref":"#/$defs/dateTime"},"collectedBy":{"description":"收件信息（收件地窗口） / Collection by the collecting hall","type":"object","additionalProperties":false,"required":["officer","hallName","collectedAt"],"properties":{"officer":{"description":"收件人员 / Collecting officer","$ref":"#/$defs/text"},"hallName":{"description":"收件大厅名称 / Collecting hall name","$ref":"#/$defs/text"},"collectedAt":{"description":"收件时间 / Collection time","$ref":"#/$defs/dateTime"}}},"intakeReceipt":{"description":"收件凭证 / Intake receipt issued to the applicant","type":"object","additionalProperties":false,"required":["number"],"properties":{"number":{"description":"收件凭证编号 / Intake receipt number","$ref":"#/$defs/code"},"queryPasswordDigest":{"description":"查询密码摘要，绝不传明文 / Digest of the query password, never the password itself","$ref":"#/$defs/digest"}}},"materials":{"description":"申请材料清单，至少一项 / Application materials, at least one","type":"array","minItems":1,"maxItems":500,"items":{"$ref":"#/$defs/material"}},"originalsMailed":{"description":"原件寄递信息，收件地向办理地邮寄纸质原件时填写 / Mailing of paper originals to the approving jurisdiction","type":"object","additionalProperties":false,"required":["waybillNumber","carrier"],"properties":{"waybillNumber":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS） / Carrier (e.g. EMS)","$ref":"#/$defs/text"}}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"idType":{"description":"证件类型代码 / ID type code","type":"string","pattern":"^[0-9A-Za-z]{1,10}$"},"idNumber":{"description":"证件号码 / ID number","type":"string","pattern":"^[0-9A-Za-z()（）-]{1,64}$"},"mobile":{"description":"手机号码：大陆11位或 E.164 / Mobile number: 11-digit mainland or E.164","type":"string","pattern":"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"},"person":{"description":"自然人 / Natural person","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"姓名 / Name","$ref":"#/$defs/text"},"idType":{"description":"证件类型代码 / ID type code","$ref":"#/$defs/idType"},"idNumber":{"description":"证件号码（敏感个人信息） / ID number (sensitive personal data)","$ref":"#/$defs/idNumber"}},"dependentRequired":{"idNumber":["idType"],"idType":["idNumber"]}},"agent":{"description":"代理人 / Agent","type":"object","additionalProperties":false,"required":["name","idType","idNumber"],"properties":{"name":{"description":"代理人姓名 / Agent name","$ref":"#/$defs/text"},"idType":{"description":"代理人证件类型代码 / Agent ID type code","$ref":"#/$defs/idType"},"idNumber":{"description":"代理人证件号码（敏感个人信息） / Agent ID number (sensitive personal data)","$ref":"#/$defs/idNumber"},"mobile":{"description":"代理人手机号码（敏感个人信息） / Agent mobile number (sensitive personal data)","$ref":"#/$defs/mobile"}}},"material":{"description":"申请材料 / Application material","type":"object","additionalProperties":false,"required":["code","name","form","count","receivedAt"],"properties":{"code":{"description":"材料编码 / Material code","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"form":{"description":"收取方式：ORIGINAL 原件，COPY 复印件，ELECTRONIC 电子材料，E_CERTIFICATE 电子证照 / How received: original, copy, electronic, e-certificate","type":"string","enum":["ORIGINAL","COPY","ELECTRONIC","E_CERTIFICATE"]},"count":{"description":"份数 / Number of copies","type":"integer","minimum":1,"maximum":1000},"receivedAt":{"description":"收取时间 / Time received","$ref":"#/$defs/dateTime"},"file":{"description":"材料文件，电子材料必填；文件本身另行传输，这里只带摘要 / Material file, required when electronic; the file travels separately, referenced by digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf） / Media type (e.g. application/pdf)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}}},"if":{"properties":{"form":{"const":"ELECTRONIC"}},"required":["form"]},"then":{"properties":{"file":{"description":"材料文件，电子材料必填 / Material file, required when electronic"}},"required":["file"]}}}};
+const schema65 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
+const schema67 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema71 = {"description":"证件类型代码 / ID type code","type":"string","pattern":"^[0-9A-Za-z]{1,10}$"};
+const schema72 = {"description":"证件号码 / ID number","type":"string","pattern":"^[0-9A-Za-z()（）-]{1,64}$"};
+const schema73 = {"description":"手机号码：大陆11位或 E.164 / Mobile number: 11-digit mainland or E.164","type":"string","pattern":"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"};
+const schema85 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema90 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
+const schema74 = {"description":"自然人 / Natural person","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"姓名 / Name","$ref":"#/$defs/text"},"idType":{"description":"证件类型代码 / ID type code","$ref":"#/$defs/idType"},"idNumber":{"description":"证件号码（敏感个人信息） / ID number (sensitive personal data)","$ref":"#/$defs/idNumber"}},"dependentRequired":{"idNumber":["idType"],"idType":["idNumber"]}};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema74.required,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "idType")) || (key0 === "idNumber"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 200){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern5.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.idType !== undefined){
+let data1 = data.idType;
+if(typeof data1 === "string"){
+if(!pattern14.test(data1)){
+const err6 = {instancePath:instancePath+"/idType",schemaPath:"#/$defs/idType/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,10}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,10}$"+"\"",schema:"^[0-9A-Za-z]{1,10}$",parentSchema:schema71,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/idType",schemaPath:"#/$defs/idType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.idNumber !== undefined){
+let data2 = data.idNumber;
+if(typeof data2 === "string"){
+if(!pattern15.test(data2)){
+const err8 = {instancePath:instancePath+"/idNumber",schemaPath:"#/$defs/idNumber/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z()（）-]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z()（）-]{1,64}$"+"\"",schema:"^[0-9A-Za-z()（）-]{1,64}$",parentSchema:schema72,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/idNumber",schemaPath:"#/$defs/idNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.idNumber !== undefined){
+if(data.idType === undefined){
+const err10 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "idNumber",
+    missingProperty: "idType",
+    depsCount: 1,
+    deps: "idType"},message:"must have property idType when property idNumber is present",schema:schema74.dependentRequired,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.idType !== undefined){
+if(data.idNumber === undefined){
+const err11 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "idType",
+    missingProperty: "idNumber",
+    depsCount: 1,
+    deps: "idNumber"},message:"must have property idNumber when property idType is present",schema:schema74.dependentRequired,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema78 = {"description":"代理人 / Agent","type":"object","additionalProperties":false,"required":["name","idType","idNumber"],"properties":{"name":{"description":"代理人姓名 / Agent name","$ref":"#/$defs/text"},"idType":{"description":"代理人证件类型代码 / Agent ID type code","$ref":"#/$defs/idType"},"idNumber":{"description":"代理人证件号码（敏感个人信息） / Agent ID number (sensitive personal data)","$ref":"#/$defs/idNumber"},"mobile":{"description":"代理人手机号码（敏感个人信息） / Agent mobile number (sensitive personal data)","$ref":"#/$defs/mobile"}}};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema78.required,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.idType === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idType"},message:"must have required property '"+"idType"+"'",schema:schema78.required,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.idNumber === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idNumber"},message:"must have required property '"+"idNumber"+"'",schema:schema78.required,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "name") || (key0 === "idType")) || (key0 === "idNumber")) || (key0 === "mobile"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 200){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!pattern5.test(data0)){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.idType !== undefined){
+let data1 = data.idType;
+if(typeof data1 === "string"){
+if(!pattern14.test(data1)){
+const err8 = {instancePath:instancePath+"/idType",schemaPath:"#/$defs/idType/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,10}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,10}$"+"\"",schema:"^[0-9A-Za-z]{1,10}$",parentSchema:schema71,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/idType",schemaPath:"#/$defs/idType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.idNumber !== undefined){
+let data2 = data.idNumber;
+if(typeof data2 === "string"){
+if(!pattern15.test(data2)){
+const err10 = {instancePath:instancePath+"/idNumber",schemaPath:"#/$defs/idNumber/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z()（）-]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z()（）-]{1,64}$"+"\"",schema:"^[0-9A-Za-z()（）-]{1,64}$",parentSchema:schema72,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/idNumber",schemaPath:"#/$defs/idNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.mobile !== undefined){
+let data3 = data.mobile;
+if(typeof data3 === "string"){
+if(!pattern16.test(data3)){
+const err12 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/pattern",keyword:"pattern",params:{pattern: "^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"},message:"must match pattern \""+"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"+"\"",schema:"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$",parentSchema:schema73,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/mobile",schemaPath:"#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema91 = {"description":"申请材料 / Application material","type":"object","additionalProperties":false,"required":["code","name","form","count","receivedAt"],"properties":{"code":{"description":"材料编码 / Material code","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"form":{"description":"收取方式：ORIGINAL 原件，COPY 复印件，ELECTRONIC 电子材料，E_CERTIFICATE 电子证照 / How received: original, copy, electronic, e-certificate","type":"string","enum":["ORIGINAL","COPY","ELECTRONIC","E_CERTIFICATE"]},"count":{"description":"份数 / Number of copies","type":"integer","minimum":1,"maximum":1000},"receivedAt":{"description":"收取时间 / Time received","$ref":"#/$defs/dateTime"},"file":{"description":"材料文件，电子材料必填；文件本身另行传输，这里只带摘要 / Material file, required when electronic; the file travels separately, referenced by digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf） / Media type (e.g. application/pdf)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}}},"if":{"properties":{"form":{"const":"ELECTRONIC"}},"required":["form"]},"then":{"properties":{"file":{"description":"材料文件，电子材料必填 / Material file, required when electronic"}},"required":["file"]}};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.form === undefined) && (missing0 = "form")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.form !== undefined){
+if("ELECTRONIC" !== data.form){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.file === undefined){
+const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema91.then.required,parentSchema:schema91.then,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+if(valid0){
+var props0 = {};
+props0.file = true;
+props0.form = true;
+}
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema91.if,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.code === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.name === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.form === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "form"},message:"must have required property '"+"form"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.count === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.receivedAt === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receivedAt"},message:"must have required property '"+"receivedAt"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "code") || (key0 === "name")) || (key0 === "form")) || (key0 === "count")) || (key0 === "receivedAt")) || (key0 === "file"))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.code !== undefined){
+let data1 = data.code;
+if(typeof data1 === "string"){
+if(!pattern8.test(data1)){
+const err10 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema65,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.type,parentSchema:schema65,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data2 = data.name;
+if(typeof data2 === "string"){
+if(func1(data2) > 200){
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!pattern5.test(data2)){
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data2};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.form !== undefined){
+let data3 = data.form;
+if(typeof data3 !== "string"){
+const err16 = {instancePath:instancePath+"/form",schemaPath:"#/properties/form/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.form.type,parentSchema:schema91.properties.form,data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!((((data3 === "ORIGINAL") || (data3 === "COPY")) || (data3 === "ELECTRONIC")) || (data3 === "E_CERTIFICATE"))){
+const err17 = {instancePath:instancePath+"/form",schemaPath:"#/properties/form/enum",keyword:"enum",params:{allowedValues: schema91.properties.form.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.form.enum,parentSchema:schema91.properties.form,data:data3};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.count !== undefined){
+let data4 = data.count;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err18 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema91.properties.count.type,parentSchema:schema91.properties.count,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1000 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema91.properties.count,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data4 < 1 || isNaN(data4)){
+const err20 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema91.properties.count,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+if(data.receivedAt !== undefined){
+let data5 = data.receivedAt;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err21 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema85,data:data5};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(!(formats2.validate(data5))){
+const err22 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema85,data:data5};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.type,parentSchema:schema85,data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.file !== undefined){
+let data6 = data.file;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.digest === undefined){
+const err24 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema91.properties.file.required,parentSchema:schema91.properties.file,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data6.size === undefined){
+const err25 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema91.properties.file.required,parentSchema:schema91.properties.file,data:data6};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data6.mediaType === undefined){
+const err26 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema91.properties.file.required,parentSchema:schema91.properties.file,data:data6};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data6.name === undefined){
+const err27 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema91.properties.file.required,parentSchema:schema91.properties.file,data:data6};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+for(const key1 in data6){
+if(!((((key1 === "digest") || (key1 === "size")) || (key1 === "mediaType")) || (key1 === "name"))){
+const err28 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema91.properties.file,data:data6};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data6.digest !== undefined){
+let data7 = data6.digest;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err29 = {instancePath:instancePath+"/file/digest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema90,data:data7};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/file/digest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.type,parentSchema:schema90,data:data7};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data6.size !== undefined){
+let data8 = data6.size;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err31 = {instancePath:instancePath+"/file/size",schemaPath:"#/properties/file/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema91.properties.file.properties.size.type,parentSchema:schema91.properties.file.properties.size,data:data8};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err32 = {instancePath:instancePath+"/file/size",schemaPath:"#/properties/file/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema91.properties.file.properties.size,data:data8};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+if(data6.mediaType !== undefined){
+let data9 = data6.mediaType;
+if(typeof data9 === "string"){
+if(!pattern37.test(data9)){
+const err33 = {instancePath:instancePath+"/file/mediaType",schemaPath:"#/properties/file/properties/mediaType/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema91.properties.file.properties.mediaType,data:data9};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/file/mediaType",schemaPath:"#/properties/file/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.file.properties.mediaType.type,parentSchema:schema91.properties.file.properties.mediaType,data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data6.name !== undefined){
+let data10 = data6.name;
+if(typeof data10 === "string"){
+if(func1(data10) > 200){
+const err35 = {instancePath:instancePath+"/file/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(func1(data10) < 1){
+const err36 = {instancePath:instancePath+"/file/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(!pattern5.test(data10)){
+const err37 = {instancePath:instancePath+"/file/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data10};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/file/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data10};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.properties.file.type,parentSchema:schema91.properties.file,data:data6};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://tongban.example/contracts/case-submission/2.0.0/schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.item === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "item"},message:"must have required property '"+"item"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.caseType === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "caseType"},message:"must have required property '"+"caseType"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.mode === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.applicant === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "applicant"},message:"must have required property '"+"applicant"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.source === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.appliedAt === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "appliedAt"},message:"must have required property '"+"appliedAt"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.collectedBy === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "collectedBy"},message:"must have required property '"+"collectedBy"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.intakeReceipt === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "intakeReceipt"},message:"must have required property '"+"intakeReceipt"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.materials === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "materials"},message:"must have required property '"+"materials"+"'",schema:schema64.required,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func6.call(schema64.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.item !== undefined){
+let data0 = data.item;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.basicCode === undefined){
+const err10 = {instancePath:instancePath+"/item",schemaPath:"#/properties/item/required",keyword:"required",params:{missingProperty: "basicCode"},message:"must have required property '"+"basicCode"+"'",schema:schema64.properties.item.required,parentSchema:schema64.properties.item,data:data0};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data0.implementationCode === undefined){
+const err11 = {instancePath:instancePath+"/item",schemaPath:"#/properties/item/required",keyword:"required",params:{missingProperty: "implementationCode"},message:"must have required property '"+"implementationCode"+"'",schema:schema64.properties.item.required,parentSchema:schema64.properties.item,data:data0};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data0.name === undefined){
+const err12 = {instancePath:instancePath+"/item",schemaPath:"#/properties/item/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema64.properties.item.required,parentSchema:schema64.properties.item,data:data0};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!(((key1 === "basicCode") || (key1 === "implementationCode")) || (key1 === "name"))){
+const err13 = {instancePath:instancePath+"/item",schemaPath:"#/properties/item/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.item,data:data0};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data0.basicCode !== undefined){
+let data1 = data0.basicCode;
+if(typeof data1 === "string"){
+if(!pattern8.test(data1)){
+const err14 = {instancePath:instancePath+"/item/basicCode",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema65,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/item/basicCode",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.type,parentSchema:schema65,data:data1};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data0.implementationCode !== undefined){
+let data2 = data0.implementationCode;
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+const err16 = {instancePath:instancePath+"/item/implementationCode",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema65,data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/item/implementationCode",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.type,parentSchema:schema65,data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data0.name !== undefined){
+let data3 = data0.name;
+if(typeof data3 === "string"){
+if(func1(data3) > 200){
+const err18 = {instancePath:instancePath+"/item/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err19 = {instancePath:instancePath+"/item/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data3};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(!pattern5.test(data3)){
+const err20 = {instancePath:instancePath+"/item/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data3};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/item/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data3};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/item",schemaPath:"#/properties/item/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.item.type,parentSchema:schema64.properties.item,data:data0};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.caseType !== undefined){
+let data4 = data.caseType;
+if(typeof data4 !== "string"){
+const err23 = {instancePath:instancePath+"/caseType",schemaPath:"#/properties/caseType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.caseType.type,parentSchema:schema64.properties.caseType,data:data4};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(!(((data4 === "1") || (data4 === "2")) || (data4 === "9"))){
+const err24 = {instancePath:instancePath+"/caseType",schemaPath:"#/properties/caseType/enum",keyword:"enum",params:{allowedValues: schema64.properties.caseType.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.caseType.enum,parentSchema:schema64.properties.caseType,data:data4};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.mode !== undefined){
+let data5 = data.mode;
+if(typeof data5 !== "string"){
+const err25 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.mode.type,parentSchema:schema64.properties.mode,data:data5};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(!((data5 === "REMOTE_COLLECTION") || (data5 === "FULLY_ONLINE"))){
+const err26 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema64.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.mode.enum,parentSchema:schema64.properties.mode,data:data5};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.applicant !== undefined){
+let data6 = data.applicant;
+const _errs21 = errors;
+let valid6 = true;
+const _errs22 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing0;
+if((data6.idType === undefined) && (missing0 = "idType")){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+if(data6.idType !== undefined){
+if("111" !== data6.idType){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs22 === errors;
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs24 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.idNumber !== undefined){
+let data8 = data6.idNumber;
+if(typeof data8 === "string"){
+if(!pattern11.test(data8)){
+const err29 = {instancePath:instancePath+"/applicant/idNumber",schemaPath:"#/properties/applicant/allOf/0/then/properties/idNumber/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$"},message:"must match pattern \""+"^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$"+"\"",schema:"^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$",parentSchema:schema64.properties.applicant.allOf[0].then.properties.idNumber,data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/applicant/idNumber",schemaPath:"#/properties/applicant/allOf/0/then/properties/idNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.applicant.allOf[0].then.properties.idNumber.type,parentSchema:schema64.properties.applicant.allOf[0].then.properties.idNumber,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs24 === errors;
+valid6 = _valid0;
+if(valid6){
+var props0 = {};
+props0.idNumber = true;
+props0.idType = true;
+}
+}
+if(!valid6){
+const err31 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.properties.applicant.allOf[0].if,parentSchema:schema64.properties.applicant.allOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const _errs28 = errors;
+let valid9 = true;
+const _errs29 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing1;
+if((data6.idType === undefined) && (missing1 = "idType")){
+const err32 = {};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+else {
+if(data6.idType !== undefined){
+if("001" !== data6.idType){
+const err33 = {};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs29 === errors;
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs31 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.idNumber !== undefined){
+let data10 = data6.idNumber;
+if(typeof data10 === "string"){
+if(!pattern12.test(data10)){
+const err34 = {instancePath:instancePath+"/applicant/idNumber",schemaPath:"#/properties/applicant/allOf/1/then/properties/idNumber/pattern",keyword:"pattern",params:{pattern: "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"},message:"must match pattern \""+"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"+"\"",schema:"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",parentSchema:schema64.properties.applicant.allOf[1].then.properties.idNumber,data:data10};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/applicant/idNumber",schemaPath:"#/properties/applicant/allOf/1/then/properties/idNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.applicant.allOf[1].then.properties.idNumber.type,parentSchema:schema64.properties.applicant.allOf[1].then.properties.idNumber,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs31 === errors;
+valid9 = _valid1;
+if(valid9){
+var props1 = {};
+props1.idNumber = true;
+props1.idType = true;
+}
+}
+if(!valid9){
+const err36 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.properties.applicant.allOf[1].if,parentSchema:schema64.properties.applicant.allOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs35 = errors;
+let valid12 = true;
+const _errs36 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((data6.kind === undefined) && (missing2 = "kind")){
+const err37 = {};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+else {
+if(data6.kind !== undefined){
+if("LEGAL_PERSON" !== data6.kind){
+const err38 = {};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+}
+var _valid2 = _errs36 === errors;
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs38 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.organizationName === undefined){
+const err39 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/2/then/required",keyword:"required",params:{missingProperty: "organizationName"},message:"must have required property '"+"organizationName"+"'",schema:schema64.properties.applicant.allOf[2].then.required,parentSchema:schema64.properties.applicant.allOf[2].then,data:data6};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data6.legalRepresentative === undefined){
+const err40 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/2/then/required",keyword:"required",params:{missingProperty: "legalRepresentative"},message:"must have required property '"+"legalRepresentative"+"'",schema:schema64.properties.applicant.allOf[2].then.required,parentSchema:schema64.properties.applicant.allOf[2].then,data:data6};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data6.familyName !== undefined){
+const err41 = {instancePath:instancePath+"/applicant/familyName",schemaPath:"#/properties/applicant/allOf/2/then/properties/familyName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema64.properties.applicant.allOf[2].then.properties.familyName,data:data6.familyName};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data6.givenName !== undefined){
+const err42 = {instancePath:instancePath+"/applicant/givenName",schemaPath:"#/properties/applicant/allOf/2/then/properties/givenName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema64.properties.applicant.allOf[2].then.properties.givenName,data:data6.givenName};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+var _valid2 = _errs38 === errors;
+valid12 = _valid2;
+if(valid12){
+var props2 = {};
+props2.organizationName = true;
+props2.legalRepresentative = true;
+props2.familyName = true;
+props2.givenName = true;
+props2.kind = true;
+}
+}
+if(!valid12){
+const err43 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.properties.applicant.allOf[2].if,parentSchema:schema64.properties.applicant.allOf[2],data:data6};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs40 = errors;
+let valid15 = true;
+const _errs41 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((data6.kind === undefined) && (missing3 = "kind")){
+const err44 = {};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+else {
+if(data6.kind !== undefined){
+if("NATURAL_PERSON" !== data6.kind){
+const err45 = {};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+}
+var _valid3 = _errs41 === errors;
+errors = _errs40;
+if(vErrors !== null){
+if(_errs40){
+vErrors.length = _errs40;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs43 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.familyName === undefined){
+const err46 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/3/then/required",keyword:"required",params:{missingProperty: "familyName"},message:"must have required property '"+"familyName"+"'",schema:schema64.properties.applicant.allOf[3].then.required,parentSchema:schema64.properties.applicant.allOf[3].then,data:data6};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data6.givenName === undefined){
+const err47 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/3/then/required",keyword:"required",params:{missingProperty: "givenName"},message:"must have required property '"+"givenName"+"'",schema:schema64.properties.applicant.allOf[3].then.required,parentSchema:schema64.properties.applicant.allOf[3].then,data:data6};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data6.organizationName !== undefined){
+const err48 = {instancePath:instancePath+"/applicant/organizationName",schemaPath:"#/properties/applicant/allOf/3/then/properties/organizationName/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema64.properties.applicant.allOf[3].then.properties.organizationName,data:data6.organizationName};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+var _valid3 = _errs43 === errors;
+valid15 = _valid3;
+if(valid15){
+var props3 = {};
+props3.familyName = true;
+props3.givenName = true;
+props3.organizationName = true;
+props3.kind = true;
+}
+}
+if(!valid15){
+const err49 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.properties.applicant.allOf[3].if,parentSchema:schema64.properties.applicant.allOf[3],data:data6};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.kind === undefined){
+const err50 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema64.properties.applicant.required,parentSchema:schema64.properties.applicant,data:data6};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data6.idType === undefined){
+const err51 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/required",keyword:"required",params:{missingProperty: "idType"},message:"must have required property '"+"idType"+"'",schema:schema64.properties.applicant.required,parentSchema:schema64.properties.applicant,data:data6};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data6.idNumber === undefined){
+const err52 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/required",keyword:"required",params:{missingProperty: "idNumber"},message:"must have required property '"+"idNumber"+"'",schema:schema64.properties.applicant.required,parentSchema:schema64.properties.applicant,data:data6};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+for(const key2 in data6){
+if(!((((((((key2 === "kind") || (key2 === "familyName")) || (key2 === "givenName")) || (key2 === "organizationName")) || (key2 === "idType")) || (key2 === "idNumber")) || (key2 === "mobile")) || (key2 === "legalRepresentative"))){
+const err53 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.applicant,data:data6};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data6.kind !== undefined){
+let data16 = data6.kind;
+if(typeof data16 !== "string"){
+const err54 = {instancePath:instancePath+"/applicant/kind",schemaPath:"#/properties/applicant/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.applicant.properties.kind.type,parentSchema:schema64.properties.applicant.properties.kind,data:data16};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(!((data16 === "NATURAL_PERSON") || (data16 === "LEGAL_PERSON"))){
+const err55 = {instancePath:instancePath+"/applicant/kind",schemaPath:"#/properties/applicant/properties/kind/enum",keyword:"enum",params:{allowedValues: schema64.properties.applicant.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.applicant.properties.kind.enum,parentSchema:schema64.properties.applicant.properties.kind,data:data16};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data6.familyName !== undefined){
+let data17 = data6.familyName;
+if(typeof data17 === "string"){
+if(func1(data17) > 200){
+const err56 = {instancePath:instancePath+"/applicant/familyName",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data17};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err57 = {instancePath:instancePath+"/applicant/familyName",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data17};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(!pattern5.test(data17)){
+const err58 = {instancePath:instancePath+"/applicant/familyName",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data17};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/applicant/familyName",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data17};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data6.givenName !== undefined){
+let data18 = data6.givenName;
+if(typeof data18 === "string"){
+if(func1(data18) > 200){
+const err60 = {instancePath:instancePath+"/applicant/givenName",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data18};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(func1(data18) < 1){
+const err61 = {instancePath:instancePath+"/applicant/givenName",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data18};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(!pattern5.test(data18)){
+const err62 = {instancePath:instancePath+"/applicant/givenName",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data18};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/applicant/givenName",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data18};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data6.organizationName !== undefined){
+let data19 = data6.organizationName;
+if(typeof data19 === "string"){
+if(func1(data19) > 200){
+const err64 = {instancePath:instancePath+"/applicant/organizationName",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data19};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(func1(data19) < 1){
+const err65 = {instancePath:instancePath+"/applicant/organizationName",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data19};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(!pattern5.test(data19)){
+const err66 = {instancePath:instancePath+"/applicant/organizationName",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data19};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/applicant/organizationName",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data19};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data6.idType !== undefined){
+let data20 = data6.idType;
+if(typeof data20 === "string"){
+if(!pattern14.test(data20)){
+const err68 = {instancePath:instancePath+"/applicant/idType",schemaPath:"#/$defs/idType/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,10}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,10}$"+"\"",schema:"^[0-9A-Za-z]{1,10}$",parentSchema:schema71,data:data20};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/applicant/idType",schemaPath:"#/$defs/idType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.type,parentSchema:schema71,data:data20};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data6.idNumber !== undefined){
+let data21 = data6.idNumber;
+if(typeof data21 === "string"){
+if(!pattern15.test(data21)){
+const err70 = {instancePath:instancePath+"/applicant/idNumber",schemaPath:"#/$defs/idNumber/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z()（）-]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z()（）-]{1,64}$"+"\"",schema:"^[0-9A-Za-z()（）-]{1,64}$",parentSchema:schema72,data:data21};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/applicant/idNumber",schemaPath:"#/$defs/idNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.type,parentSchema:schema72,data:data21};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data6.mobile !== undefined){
+let data22 = data6.mobile;
+if(typeof data22 === "string"){
+if(!pattern16.test(data22)){
+const err72 = {instancePath:instancePath+"/applicant/mobile",schemaPath:"#/$defs/mobile/pattern",keyword:"pattern",params:{pattern: "^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"},message:"must match pattern \""+"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"+"\"",schema:"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$",parentSchema:schema73,data:data22};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/applicant/mobile",schemaPath:"#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data22};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data6.legalRepresentative !== undefined){
+if(!(validate29(data6.legalRepresentative, {instancePath:instancePath+"/applicant/legalRepresentative",parentData:data6,parentDataProperty:"legalRepresentative",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/applicant",schemaPath:"#/properties/applicant/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.applicant.type,parentSchema:schema64.properties.applicant,data:data6};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data.agent !== undefined){
+if(!(validate31(data.agent, {instancePath:instancePath+"/agent",parentData:data,parentDataProperty:"agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+if(data.contact !== undefined){
+let data25 = data.contact;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.name === undefined){
+const err75 = {instancePath:instancePath+"/contact",schemaPath:"#/properties/contact/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema64.properties.contact.required,parentSchema:schema64.properties.contact,data:data25};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(data25.mobile === undefined){
+const err76 = {instancePath:instancePath+"/contact",schemaPath:"#/properties/contact/required",keyword:"required",params:{missingProperty: "mobile"},message:"must have required property '"+"mobile"+"'",schema:schema64.properties.contact.required,parentSchema:schema64.properties.contact,data:data25};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+for(const key3 in data25){
+if(!((key3 === "name") || (key3 === "mobile"))){
+const err77 = {instancePath:instancePath+"/contact",schemaPath:"#/properties/contact/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.contact,data:data25};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data25.name !== undefined){
+let data26 = data25.name;
+if(typeof data26 === "string"){
+if(func1(data26) > 200){
+const err78 = {instancePath:instancePath+"/contact/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data26};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(func1(data26) < 1){
+const err79 = {instancePath:instancePath+"/contact/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data26};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if(!pattern5.test(data26)){
+const err80 = {instancePath:instancePath+"/contact/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data26};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/contact/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data26};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data25.mobile !== undefined){
+let data27 = data25.mobile;
+if(typeof data27 === "string"){
+if(!pattern16.test(data27)){
+const err82 = {instancePath:instancePath+"/contact/mobile",schemaPath:"#/$defs/mobile/pattern",keyword:"pattern",params:{pattern: "^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"},message:"must match pattern \""+"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$"+"\"",schema:"^(1[3-9][0-9]{9}|\\+[1-9][0-9]{6,14})$",parentSchema:schema73,data:data27};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/contact/mobile",schemaPath:"#/$defs/mobile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data27};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/contact",schemaPath:"#/properties/contact/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.contact.type,parentSchema:schema64.properties.contact,data:data25};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data.mailing !== undefined){
+let data28 = data.mailing;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.address === undefined){
+const err85 = {instancePath:instancePath+"/mailing",schemaPath:"#/properties/mailing/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema64.properties.mailing.required,parentSchema:schema64.properties.mailing,data:data28};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(data28.postcode === undefined){
+const err86 = {instancePath:instancePath+"/mailing",schemaPath:"#/properties/mailing/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'",schema:schema64.properties.mailing.required,parentSchema:schema64.properties.mailing,data:data28};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+for(const key4 in data28){
+if(!((key4 === "address") || (key4 === "postcode"))){
+const err87 = {instancePath:instancePath+"/mailing",schemaPath:"#/properties/mailing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.mailing,data:data28};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data28.address !== undefined){
+let data29 = data28.address;
+if(typeof data29 === "string"){
+if(func1(data29) > 500){
+const err88 = {instancePath:instancePath+"/mailing/address",schemaPath:"#/properties/mailing/properties/address/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema64.properties.mailing.properties.address,data:data29};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if(func1(data29) < 1){
+const err89 = {instancePath:instancePath+"/mailing/address",schemaPath:"#/properties/mailing/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.mailing.properties.address,data:data29};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/mailing/address",schemaPath:"#/properties/mailing/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.mailing.properties.address.type,parentSchema:schema64.properties.mailing.properties.address,data:data29};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data28.postcode !== undefined){
+let data30 = data28.postcode;
+if(typeof data30 === "string"){
+if(!pattern26.test(data30)){
+const err91 = {instancePath:instancePath+"/mailing/postcode",schemaPath:"#/properties/mailing/properties/postcode/pattern",keyword:"pattern",params:{pattern: "^[0-9]{6}$"},message:"must match pattern \""+"^[0-9]{6}$"+"\"",schema:"^[0-9]{6}$",parentSchema:schema64.properties.mailing.properties.postcode,data:data30};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/mailing/postcode",schemaPath:"#/properties/mailing/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.mailing.properties.postcode.type,parentSchema:schema64.properties.mailing.properties.postcode,data:data30};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/mailing",schemaPath:"#/properties/mailing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.mailing.type,parentSchema:schema64.properties.mailing,data:data28};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+let data31 = data.source;
+if(typeof data31 !== "string"){
+const err94 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.source.type,parentSchema:schema64.properties.source,data:data31};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if(!((((((data31 === "WINDOW") || (data31 === "ONLINE")) || (data31 === "MOBILE")) || (data31 === "SELF_SERVICE")) || (data31 === "MAIL")) || (data31 === "OTHER"))){
+const err95 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/enum",keyword:"enum",params:{allowedValues: schema64.properties.source.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.source.enum,parentSchema:schema64.properties.source,data:data31};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data.appliedAt !== undefined){
+let data32 = data.appliedAt;
+if(typeof data32 === "string"){
+if(!pattern7.test(data32)){
+const err96 = {instancePath:instancePath+"/appliedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema85,data:data32};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+if(!(formats2.validate(data32))){
+const err97 = {instancePath:instancePath+"/appliedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema85,data:data32};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/appliedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.type,parentSchema:schema85,data:data32};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data.collectedBy !== undefined){
+let data33 = data.collectedBy;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.officer === undefined){
+const err99 = {instancePath:instancePath+"/collectedBy",schemaPath:"#/properties/collectedBy/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema64.properties.collectedBy.required,parentSchema:schema64.properties.collectedBy,data:data33};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+if(data33.hallName === undefined){
+const err100 = {instancePath:instancePath+"/collectedBy",schemaPath:"#/properties/collectedBy/required",keyword:"required",params:{missingProperty: "hallName"},message:"must have required property '"+"hallName"+"'",schema:schema64.properties.collectedBy.required,parentSchema:schema64.properties.collectedBy,data:data33};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(data33.collectedAt === undefined){
+const err101 = {instancePath:instancePath+"/collectedBy",schemaPath:"#/properties/collectedBy/required",keyword:"required",params:{missingProperty: "collectedAt"},message:"must have required property '"+"collectedAt"+"'",schema:schema64.properties.collectedBy.required,parentSchema:schema64.properties.collectedBy,data:data33};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+for(const key5 in data33){
+if(!(((key5 === "officer") || (key5 === "hallName")) || (key5 === "collectedAt"))){
+const err102 = {instancePath:instancePath+"/collectedBy",schemaPath:"#/properties/collectedBy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.collectedBy,data:data33};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data33.officer !== undefined){
+let data34 = data33.officer;
+if(typeof data34 === "string"){
+if(func1(data34) > 200){
+const err103 = {instancePath:instancePath+"/collectedBy/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data34};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if(func1(data34) < 1){
+const err104 = {instancePath:instancePath+"/collectedBy/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data34};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+if(!pattern5.test(data34)){
+const err105 = {instancePath:instancePath+"/collectedBy/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data34};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/collectedBy/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data34};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data33.hallName !== undefined){
+let data35 = data33.hallName;
+if(typeof data35 === "string"){
+if(func1(data35) > 200){
+const err107 = {instancePath:instancePath+"/collectedBy/hallName",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data35};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+if(func1(data35) < 1){
+const err108 = {instancePath:instancePath+"/collectedBy/hallName",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data35};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+if(!pattern5.test(data35)){
+const err109 = {instancePath:instancePath+"/collectedBy/hallName",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data35};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/collectedBy/hallName",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data35};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data33.collectedAt !== undefined){
+let data36 = data33.collectedAt;
+if(typeof data36 === "string"){
+if(!pattern7.test(data36)){
+const err111 = {instancePath:instancePath+"/collectedBy/collectedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema85,data:data36};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+if(!(formats2.validate(data36))){
+const err112 = {instancePath:instancePath+"/collectedBy/collectedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema85,data:data36};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/collectedBy/collectedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.type,parentSchema:schema85,data:data36};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/collectedBy",schemaPath:"#/properties/collectedBy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.collectedBy.type,parentSchema:schema64.properties.collectedBy,data:data33};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data.intakeReceipt !== undefined){
+let data37 = data.intakeReceipt;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.number === undefined){
+const err115 = {instancePath:instancePath+"/intakeReceipt",schemaPath:"#/properties/intakeReceipt/required",keyword:"required",params:{missingProperty: "number"},message:"must have required property '"+"number"+"'",schema:schema64.properties.intakeReceipt.required,parentSchema:schema64.properties.intakeReceipt,data:data37};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+for(const key6 in data37){
+if(!((key6 === "number") || (key6 === "queryPasswordDigest"))){
+const err116 = {instancePath:instancePath+"/intakeReceipt",schemaPath:"#/properties/intakeReceipt/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.intakeReceipt,data:data37};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data37.number !== undefined){
+let data38 = data37.number;
+if(typeof data38 === "string"){
+if(!pattern8.test(data38)){
+const err117 = {instancePath:instancePath+"/intakeReceipt/number",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema65,data:data38};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/intakeReceipt/number",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.type,parentSchema:schema65,data:data38};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+if(data37.queryPasswordDigest !== undefined){
+let data39 = data37.queryPasswordDigest;
+if(typeof data39 === "string"){
+if(!pattern4.test(data39)){
+const err119 = {instancePath:instancePath+"/intakeReceipt/queryPasswordDigest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema90,data:data39};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/intakeReceipt/queryPasswordDigest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.type,parentSchema:schema90,data:data39};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/intakeReceipt",schemaPath:"#/properties/intakeReceipt/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.intakeReceipt.type,parentSchema:schema64.properties.intakeReceipt,data:data37};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+if(data.materials !== undefined){
+let data40 = data.materials;
+if(Array.isArray(data40)){
+if(data40.length > 500){
+const err122 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema64.properties.materials,data:data40};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+if(data40.length < 1){
+const err123 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema64.properties.materials,data:data40};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+const len0 = data40.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate33(data40[i0], {instancePath:instancePath+"/materials/" + i0,parentData:data40,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.materials.type,parentSchema:schema64.properties.materials,data:data40};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data.originalsMailed !== undefined){
+let data42 = data.originalsMailed;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.waybillNumber === undefined){
+const err125 = {instancePath:instancePath+"/originalsMailed",schemaPath:"#/properties/originalsMailed/required",keyword:"required",params:{missingProperty: "waybillNumber"},message:"must have required property '"+"waybillNumber"+"'",schema:schema64.properties.originalsMailed.required,parentSchema:schema64.properties.originalsMailed,data:data42};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+if(data42.carrier === undefined){
+const err126 = {instancePath:instancePath+"/originalsMailed",schemaPath:"#/properties/originalsMailed/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'",schema:schema64.properties.originalsMailed.required,parentSchema:schema64.properties.originalsMailed,data:data42};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+for(const key7 in data42){
+if(!((key7 === "waybillNumber") || (key7 === "carrier"))){
+const err127 = {instancePath:instancePath+"/originalsMailed",schemaPath:"#/properties/originalsMailed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.originalsMailed,data:data42};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data42.waybillNumber !== undefined){
+let data43 = data42.waybillNumber;
+if(typeof data43 === "string"){
+if(!pattern39.test(data43)){
+const err128 = {instancePath:instancePath+"/originalsMailed/waybillNumber",schemaPath:"#/properties/originalsMailed/properties/waybillNumber/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{6,40}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{6,40}$"+"\"",schema:"^[0-9A-Za-z-]{6,40}$",parentSchema:schema64.properties.originalsMailed.properties.waybillNumber,data:data43};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/originalsMailed/waybillNumber",schemaPath:"#/properties/originalsMailed/properties/waybillNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.originalsMailed.properties.waybillNumber.type,parentSchema:schema64.properties.originalsMailed.properties.waybillNumber,data:data43};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data42.carrier !== undefined){
+let data44 = data42.carrier;
+if(typeof data44 === "string"){
+if(func1(data44) > 200){
+const err130 = {instancePath:instancePath+"/originalsMailed/carrier",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema67,data:data44};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if(func1(data44) < 1){
+const err131 = {instancePath:instancePath+"/originalsMailed/carrier",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema67,data:data44};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+if(!pattern5.test(data44)){
+const err132 = {instancePath:instancePath+"/originalsMailed/carrier",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema67,data:data44};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/originalsMailed/carrier",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data44};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/originalsMailed",schemaPath:"#/properties/originalsMailed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.originalsMailed.type,parentSchema:schema64.properties.originalsMailed,data:data42};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+

@@ -27,4 +27,6 @@ export class MessageEntity {
   @Column({ name: 'dead_lettered_at', type: 'timestamptz', nullable: true }) deadLetteredAt!: Date | null;
   @Column({ name: 'dead_letter_reason', type: 'text', nullable: true }) deadLetterReason!: string | null;
   @Column({ name: 'replay_count', type: 'int', default: 0 }) replayCount!: number;
+  @Column({ name: 'delivered_contract_version', type: 'text' }) deliveredContractVersion!: string;
+  @Column({ type: 'text', nullable: true }) conversion!: string | null;
 }
