@@ -36,9 +36,14 @@ function writeMessages(dir: string): { valid: number; invalid: number } {
   const sources = listContracts().flatMap((entry) =>
     entry.versions.flatMap((v) => v.examples.map((example) => ({ id: entry.id, version: v.version, messageType: entry.messageType, payload: example.payload }))),
   );
+  // Envelope JSON carries no contract version, so the CLI reads it as the newest one: those files are
+  // made from the newest version's examples; JWS files name their version in `ctr` and cover them all.
+  const newest = new Map(listContracts().map((entry) => [entry.id, entry.versions[entry.versions.length - 1].version]));
+  const newestSources = sources.filter((source) => newest.get(source.id) === source.version);
   let invalid = 0;
   for (let i = 0; i < count; i++) {
-    const source = sources[i % sources.length];
+    const pool = i % 2 === 0 ? sources : newestSources;
+    const source = pool[Math.floor(i / 2) % pool.length];
     const body: Record<string, unknown> = {
       messageId: randomUUID(),
       caseNumber: `BENCH-${i}`,
