@@ -346,14 +346,14 @@ describe('bad input on the partner API: problem+json, recorded, nothing half-wri
       const res = await expectRefused(() => submit(a, envelope), {
         status: 409,
         code: 'ACTION_NOT_ALLOWED',
-        detail: new RegExp(`${A} may not acknowledge case ${submitted.body.caseNumber}`),
+        detail: new RegExp(`${A} may not send case.acknowledgement on case ${submitted.body.caseNumber} while it is DISPATCHED`),
         messageId: body.messageId,
       });
-      expect(res.body).toMatchObject({ state: 'DISPATCHED', allowedActions: [] });
+      expect(res.body).toMatchObject({ state: 'DISPATCHED', allowedActions: ['case.originals-mailed', 'case.withdrawal', 'case.termination'] });
       // The approving district still may.
       expect((await b.send('GET', `/v1/cases/${encodeURIComponent(submitted.body.caseNumber)}`)).body).toMatchObject({
         state: 'DISPATCHED',
-        allowedActions: ['case.acknowledgement'],
+        allowedActions: ['case.acknowledgement', 'case.withdrawal', 'case.termination'],
       });
     });
   });

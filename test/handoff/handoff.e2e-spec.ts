@@ -54,8 +54,8 @@ describe('hand-off backbone on PostgreSQL + RabbitMQ over mutual TLS', () => {
     expect((await a.messageStatus(body.messageId)).body).toMatchObject({ status: 'ACKNOWLEDGED', sender: A, recipient: B });
     expect((await b.pull()).body.items.find((i) => i.messageId === body.messageId)).toBeUndefined();
 
-    expect((await b.getCase(body.caseNumber)).body).toMatchObject({ state: 'DISPATCHED', allowedActions: ['case.acknowledgement'] });
-    expect((await a.getCase(body.caseNumber)).body).toMatchObject({ state: 'DISPATCHED', allowedActions: [] });
+    expect((await b.getCase(body.caseNumber)).body).toMatchObject({ state: 'DISPATCHED', allowedActions: ['case.acknowledgement', 'case.withdrawal', 'case.termination'] });
+    expect((await a.getCase(body.caseNumber)).body).toMatchObject({ state: 'DISPATCHED', allowedActions: ['case.originals-mailed', 'case.withdrawal', 'case.termination'] });
 
     const ack = await signedMessage(stack.signingKey(B), {
       caseNumber: body.caseNumber,
@@ -74,7 +74,8 @@ describe('hand-off backbone on PostgreSQL + RabbitMQ over mutual TLS', () => {
     const again = await signedMessage(stack.signingKey(B), { ...ack.body, messageId: uuidv7(), sentAt: new Date().toISOString() });
     const refused = await b.submit(again.envelope);
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', state: 'ACKNOWLEDGED', allowedActions: [] });
+    expect(refused.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', state: 'ACKNOWLEDGED' });
+    expect(refused.body.allowedActions).not.toContain('case.acknowledgement');
   });
 
   it('returns the original receipt for a repeated message id and refuses the id with another body', async () => {

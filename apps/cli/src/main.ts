@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAsyncApiCommand } from './commands/asyncapi.command';
 import { registerBenchCommand } from './commands/bench.command';
 import { UsageError } from './commands/client';
+import { registerDemoCommand } from './commands/demo.command';
 import { registerHandoffCommands } from './commands/handoff.command';
 import { registerOpenApiCommand } from './commands/openapi.command';
 import { registerPkiCommand } from './commands/pki.command';
@@ -21,6 +22,7 @@ registerPkiCommand(program, {
   loadDistricts: async () => loadConfig().alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc })),
 });
 registerHandoffCommands(program);
+registerDemoCommand(program);
 registerOpenApiCommand(program);
 registerAsyncApiCommand(program);
 registerBenchCommand(program);

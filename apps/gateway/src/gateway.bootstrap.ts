@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { RelayOutboxUseCase } from '@tongban/cases';
 import { OutboxRelayRunner, PinoNestLogger, Runtime } from '@tongban/runtime';
 import { OpsApiModule, PartnerApiModule } from './gateway.module';
+import { acceptStreamedBodies } from './materials/streamed-body';
 import { buildOpenApi } from './openapi';
 
 export interface RunningGateway {
@@ -30,6 +31,7 @@ function partnerAdapter(runtime: Runtime): FastifyAdapter {
     keepAliveTimeout: 30_000,
   });
   adapter.getInstance().addContentTypeParser('application/jose', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  acceptStreamedBodies(adapter.getInstance()); // materials: the upload is read as a stream, never buffered whole
   return adapter;
 }
 

@@ -3,13 +3,14 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { Runtime, RuntimeModule } from '@tongban/runtime';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { ClientCertificateGuard } from './auth/client-certificate.guard';
+import { MaterialsController } from './materials/materials.controller';
 import { OpsController } from './ops/ops.controller';
 import { CasesController } from './partner/cases.controller';
 import { InboxController } from './partner/inbox.controller';
 import { MessagesController } from './partner/messages.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 
-export const PARTNER_CONTROLLERS = [MessagesController, InboxController, CasesController, DeadLettersController];
+export const PARTNER_CONTROLLERS = [MessagesController, InboxController, CasesController, DeadLettersController, MaterialsController];
 
 const shared = [
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -6,29 +6,21 @@ import { Delivery, PermanentDeliveryError } from '@tongban/messaging';
 import { ExchangeMetrics } from '@tongban/runtime';
 
 /**
- * One handler per message type (the transport refuses to start if a type has none). Today every type
- * is delivered the same way; a type that needs more (e.g. timers) gets its own use case here.
+ * Every message type is delivered the same way, so one method serves them all; the transport still
+ * refuses to start unless each type has exactly one handler. A type that needs more gets its own
+ * method (and leaves this list).
  */
 @Controller()
 export class DeliveryController {
   constructor(
-    private readonly deliver: DeliverMessageUseCase,
+    private readonly deliverMessage: DeliverMessageUseCase,
     private readonly metrics: ExchangeMetrics,
   ) {}
 
-  @EventPattern(MessageType.CASE_SUBMISSION)
-  caseSubmission(@Payload() delivery: Delivery): Promise<void> {
-    return this.handle(delivery);
-  }
-
-  @EventPattern(MessageType.CASE_ACKNOWLEDGEMENT)
-  caseAcknowledgement(@Payload() delivery: Delivery): Promise<void> {
-    return this.handle(delivery);
-  }
-
-  private async handle(delivery: Delivery): Promise<void> {
+  @EventPattern(Object.values(MessageType))
+  async deliver(@Payload() delivery: Delivery): Promise<void> {
     try {
-      const outcome = await this.deliver.execute({ messageId: delivery.messageId, recipient: delivery.recipient, envelope: delivery.body.toString('utf8') });
+      const outcome = await this.deliverMessage.execute({ messageId: delivery.messageId, recipient: delivery.recipient, envelope: delivery.body.toString('utf8') });
       this.metrics.deliveries.inc({ outcome });
     } catch (error) {
       this.metrics.deliveries.inc({ outcome: 'failed' });

@@ -26,6 +26,14 @@ export enum CaseErrorCode {
   MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
   NOT_A_PARTY = 'NOT_A_PARTY',
   NOT_DEAD_LETTERED = 'NOT_DEAD_LETTERED',
+  /** An envelope refers to a material that is not stored (or not readable by the sender), or whose size differs. */
+  MATERIAL_MISSING = 'MATERIAL_MISSING',
+  /** No material with that digest. */
+  MATERIAL_NOT_FOUND = 'MATERIAL_NOT_FOUND',
+  /** The uploaded bytes do not hash to the x-tongban-sha256 the uploader declared. */
+  MATERIAL_DIGEST_MISMATCH = 'MATERIAL_DIGEST_MISMATCH',
+  /** An upload's headers are missing or ill-formed (file name, media type, declared digest). */
+  MATERIAL_MALFORMED = 'MATERIAL_MALFORMED',
 }
 
 export class CaseError extends Error {

@@ -1,6 +1,7 @@
 export * from './case-error';
 export * from './case-state';
 export * from './catalogue/allowed-actions';
+export * from './catalogue/case-lifecycle';
 export * from './catalogue/contract-negotiation';
 export * from './catalogue/message-catalogue';
 export * from './catalogue/message-handler';
@@ -19,3 +20,9 @@ export * from './acknowledge-inbox/acknowledge-inbox.usecase';
 export * from './get-message-status/get-message-status.usecase';
 export * from './get-case/get-case.usecase';
 export * from './dead-letters/dead-letters.usecase';
+export * from './ports/materials.port';
+export * from './materials/material-digest';
+export * from './materials/material-references';
+export * from './materials/check-material-references.usecase';
+export * from './materials/upload-material.usecase';
+export * from './materials/download-material.usecase';

@@ -33,7 +33,7 @@ describe('parseAlliance', () => {
     expect(zhongkai.regionCode).toBeNull();
     expect(zhongkai.jwksPath).toBe('/srv/tongban/var/pki/districts/HZ-ZHONGKAI/signing.jwks.json');
     expect(zhongkai.push).toBeUndefined();
-    expect(zhongkai.acceptsContracts).toEqual({ 'case-submission': ['1.0.0', '2.0.0'], 'case-acknowledgement': ['1.0.0'] });
+    expect(zhongkai.acceptsContracts).toMatchObject({ 'case-submission': ['1.0.0', '2.0.0'], 'case-acknowledgement': ['1.0.0'], termination: ['1.0.0'] });
 
     const luohu = a.agreements[agreementIndex('HZZK-440303')];
     expect(luohu.items.map((i) => i.name)).toEqual(['无犯罪记录证明开具', '在职人才引进', '内资有限责任公司设立登记']);

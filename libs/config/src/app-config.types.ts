@@ -116,6 +116,19 @@ export interface PkiPaths {
   readonly gatewaySigningJwks: string;
 }
 
+export const MATERIAL_STORES = ['directory', 'postgres'] as const;
+export type MaterialStoreKind = (typeof MATERIAL_STORES)[number];
+
+/** Uploaded materials (files referenced by digest in envelopes). */
+export interface MaterialsSettings {
+  /** Largest accepted upload, in bytes (default 100 MiB). */
+  readonly maxBytes: number;
+  /** Where the bytes live: files under `dir`, or PostgreSQL (default 'directory'). */
+  readonly store: MaterialStoreKind;
+  /** Absolute; the directory store's root (default `<dataDir>/materials`). */
+  readonly dir: string;
+}
+
 export interface AppConfig {
   readonly partnerApi: Listener;
   readonly opsApi: Listener;
@@ -145,6 +158,7 @@ export interface AppConfig {
     readonly batchSize: number;
     readonly pollIntervalMs: number;
   };
+  readonly materials: MaterialsSettings;
   readonly gatewayId: string;
   readonly logLevel: LogLevel;
   readonly alliance: Alliance;

@@ -19,6 +19,9 @@ export interface LoadConfigOptions {
 
 export const DEFAULT_CONFIG_FILE = 'config/gateway.json';
 
+/** Defaults of the optional `materials` section. */
+export const MATERIALS_DEFAULTS = { maxBytes: 100 * 1024 * 1024, store: 'directory', dirUnderDataDir: 'materials' } as const;
+
 // Settings that may carry credentials: never echoed in errors, never accepted from a file.
 const SECRET_PATHS = new Set(['databaseUrl', 'amqpUrl']);
 const SECRET_ENV: Record<string, string> = { databaseUrl: 'DATABASE_URL', amqpUrl: 'AMQP_URL' };
@@ -75,6 +78,11 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     messages: { ...s.messages },
     delivery: { ...s.delivery, backoffSeconds: [...s.delivery.backoffSeconds] },
     outbox: { ...s.outbox },
+    materials: {
+      maxBytes: s.materials?.maxBytes ?? MATERIALS_DEFAULTS.maxBytes,
+      store: s.materials?.store ?? MATERIALS_DEFAULTS.store,
+      dir: s.materials?.dir ? resolve(rootDir, s.materials.dir) : join(resolve(rootDir, s.dataDir), MATERIALS_DEFAULTS.dirUnderDataDir),
+    },
     gatewayId: s.gatewayId,
     logLevel: s.logLevel,
     alliance,

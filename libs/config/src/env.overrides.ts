@@ -3,7 +3,7 @@ import { isPlainObject } from './schema.validator';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-type Kind = 'string' | 'port';
+type Kind = 'string' | 'port' | 'positiveInteger';
 
 /**
  * Environment variables that override the config file, with the config path each one sets. The
@@ -28,6 +28,9 @@ export const ENV_OVERRIDES: ReadonlyArray<{ readonly name: string; readonly path
   { name: 'ALLIANCE_FILE', path: 'alliance', kind: 'string' },
   { name: 'LOG_LEVEL', path: 'logLevel', kind: 'string' },
   { name: 'GATEWAY_ID', path: 'gatewayId', kind: 'string' },
+  { name: 'MATERIALS_MAX_BYTES', path: 'materials.maxBytes', kind: 'positiveInteger' },
+  { name: 'MATERIALS_STORE', path: 'materials.store', kind: 'string' },
+  { name: 'MATERIALS_DIR', path: 'materials.dir', kind: 'string' },
 ];
 
 /** Reads a variable; empty counts as unset, as `FOO=` in a compose or unit file usually means. */
@@ -45,7 +48,7 @@ export function applyEnvOverrides(settings: Record<string, unknown>, env: Env): 
   for (const { name, path, kind } of ENV_OVERRIDES) {
     const raw = readEnv(env, name);
     if (raw === undefined) continue;
-    const value = kind === 'port' ? parsePort(name, raw) : raw;
+    const value = kind === 'port' ? parsePort(name, raw) : kind === 'positiveInteger' ? parsePositiveInteger(name, raw) : raw;
     if (setPath(settings, path, value)) sources.set(path, name);
   }
   return sources;
@@ -58,6 +61,14 @@ export function applyEnvOverrides(settings: Record<string, unknown>, env: Env): 
 function parsePort(name: string, raw: string): number {
   if (!/^[0-9]{1,5}$/.test(raw) || Number(raw) > 65535) {
     throw new ConfigError(name, `must be an integer port number from 0 to 65535 (0 = any free port); got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+/** Strict like parsePort: digits only, at least 1, at most Number.MAX_SAFE_INTEGER. */
+function parsePositiveInteger(name: string, raw: string): number {
+  if (!/^[0-9]{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) {
+    throw new ConfigError(name, `must be a positive integer (digits only); got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
 }

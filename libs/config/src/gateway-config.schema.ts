@@ -16,7 +16,7 @@ import {
   isFQDN,
   isIP,
 } from 'class-validator';
-import { LOG_LEVELS, type LogLevel } from './app-config.types';
+import { LOG_LEVELS, MATERIAL_STORES, type LogLevel, type MaterialStoreKind } from './app-config.types';
 import { Satisfies, msg } from './schema.validator';
 
 /**
@@ -111,6 +111,15 @@ export class OutboxSchema {
   @IsInt(msg(POSITIVE)) @Min(1, msg(POSITIVE)) pollIntervalMs!: number;
 }
 
+const MATERIAL_STORE = `must be one of ${MATERIAL_STORES.join(', ')}`;
+
+/** Optional section: each key has a default (see config.loader). */
+export class MaterialsSchema {
+  @IsOptional() @IsInt(msg(POSITIVE)) @Min(1, msg(POSITIVE)) maxBytes?: number;
+  @IsOptional() @IsIn(MATERIAL_STORES, msg(MATERIAL_STORE)) store?: MaterialStoreKind;
+  @IsOptional() @IsString(msg(PATH)) @MinLength(1, msg(PATH)) dir?: string;
+}
+
 const OBJECT = 'must be an object of the documented shape';
 
 export class GatewaySettingsSchema {
@@ -150,6 +159,9 @@ export class GatewaySettingsSchema {
 
   @IsDefined(msg(OBJECT)) @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => OutboxSchema)
   outbox!: OutboxSchema;
+
+  @IsOptional() @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => MaterialsSchema)
+  materials?: MaterialsSchema;
 
   @IsString(msg(`must match ${ID_PATTERN}`)) @Matches(ID_PATTERN, msg(`must match ${ID_PATTERN}`))
   gatewayId!: string;

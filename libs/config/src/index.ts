@@ -4,6 +4,7 @@ import 'reflect-metadata';
 export {
   AGREEMENT_MODES,
   LOG_LEVELS,
+  MATERIAL_STORES,
   TIME_UNITS,
   type Agreement,
   type AgreementMatch,
@@ -15,13 +16,15 @@ export {
   type Listener,
   type LogLevel,
   type Material,
+  type MaterialStoreKind,
+  type MaterialsSettings,
   type PkiPaths,
   type ServiceItem,
   type TimeLimit,
   type TimeUnit,
 } from './app-config.types';
 export { ConfigError } from './config.error';
-export { loadConfig, DEFAULT_CONFIG_FILE, type LoadConfigOptions } from './config.loader';
+export { loadConfig, DEFAULT_CONFIG_FILE, MATERIALS_DEFAULTS, type LoadConfigOptions } from './config.loader';
 export { parseAlliance, type ParseAllianceOptions } from './alliance.parser';
 export { ENV_OVERRIDES } from './env.overrides';
 export { isValidUscc, usccCheckCharacter } from './uscc.check-digit';

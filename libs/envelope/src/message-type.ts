@@ -6,12 +6,42 @@
 export enum MessageType {
   CASE_SUBMISSION = 'case.submission',
   CASE_ACKNOWLEDGEMENT = 'case.acknowledgement',
+  SUPPLEMENT_REQUEST = 'case.supplement-request',
+  SUPPLEMENT = 'case.supplement',
+  ACCEPTANCE = 'case.acceptance',
+  NON_ACCEPTANCE = 'case.non-acceptance',
+  TOLERANCE_ACCEPTANCE = 'case.tolerance-acceptance',
+  PROCESSING_STEP = 'case.processing-step',
+  SUSPENSION = 'case.suspension',
+  RESUMPTION = 'case.resumption',
+  CONCLUSION = 'case.conclusion',
+  RESULT_RETURN = 'case.result-return',
+  ORIGINALS_MAILED = 'case.originals-mailed',
+  DELIVERY_CONFIRMATION = 'case.delivery-confirmation',
+  EVALUATION = 'case.evaluation',
+  WITHDRAWAL = 'case.withdrawal',
+  TERMINATION = 'case.termination',
 }
 
 /** A Record over the enum so that forgetting the contract id of a new type is a compile error. */
 export const CONTRACT_ID_BY_TYPE: Record<MessageType, string> = {
   [MessageType.CASE_SUBMISSION]: 'case-submission',
   [MessageType.CASE_ACKNOWLEDGEMENT]: 'case-acknowledgement',
+  [MessageType.SUPPLEMENT_REQUEST]: 'supplement-request',
+  [MessageType.SUPPLEMENT]: 'supplement',
+  [MessageType.ACCEPTANCE]: 'acceptance',
+  [MessageType.NON_ACCEPTANCE]: 'non-acceptance',
+  [MessageType.TOLERANCE_ACCEPTANCE]: 'tolerance-acceptance',
+  [MessageType.PROCESSING_STEP]: 'processing-step',
+  [MessageType.SUSPENSION]: 'suspension',
+  [MessageType.RESUMPTION]: 'resumption',
+  [MessageType.CONCLUSION]: 'conclusion',
+  [MessageType.RESULT_RETURN]: 'result-return',
+  [MessageType.ORIGINALS_MAILED]: 'originals-mailed',
+  [MessageType.DELIVERY_CONFIRMATION]: 'delivery-confirmation',
+  [MessageType.EVALUATION]: 'evaluation',
+  [MessageType.WITHDRAWAL]: 'withdrawal',
+  [MessageType.TERMINATION]: 'termination',
 };
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));

@@ -1,2 +1,3 @@
 export * from './demo-messages';
 export * from './partner.client';
+export * from './lifecycle-payloads';

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 
 export interface PartnerClientOptions {
@@ -53,6 +55,34 @@ export class PartnerClient {
     return this.call('GET', `/v1/cases/${encodeURIComponent(caseNumber)}`);
   }
 
+  /**
+   * Streams a file to POST /v1/materials (never holding it whole when given a stream); the answer is the
+   * file reference `{ digest, size, mediaType, name }` to put in an envelope. `size` sends Content-Length
+   * (else the body is chunked); `sha256` (hex) lets the gateway refuse bytes damaged on the way.
+   */
+  async uploadMaterial(
+    content: Buffer | Readable,
+    file: { name: string; mediaType: string; sha256?: string; size?: number },
+  ): Promise<PartnerResponse<MaterialUploadAnswer>> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      'x-tongban-media-type': file.mediaType,
+      'x-tongban-file-name': encodeURIComponent(file.name),
+    };
+    if (file.sha256) headers['x-tongban-sha256'] = file.sha256;
+    if (file.size !== undefined) headers['content-length'] = String(file.size);
+    const response = await request(`${this.opts.baseUrl}/v1/materials`, { method: 'POST', dispatcher: this.agent, headers, body: content });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: (text ? JSON.parse(text) : null) as MaterialUploadAnswer };
+  }
+
+  /** GET /v1/materials/{digest}: status, headers and the body as a stream, which the caller must consume or destroy. */
+  async downloadMaterial(digest: string, caseNumber?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Readable }> {
+    const query = caseNumber ? `?${new URLSearchParams({ case: caseNumber })}` : '';
+    const response = await request(`${this.opts.baseUrl}/v1/materials/${encodeURIComponent(digest)}${query}`, { method: 'GET', dispatcher: this.agent });
+    return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
+  }
+
   async call<T>(method: 'GET' | 'POST', path: string, body?: string, contentType?: string): Promise<PartnerResponse<T>> {
     const response = await request(`${this.opts.baseUrl}${path}`, {
       method,
@@ -73,6 +103,17 @@ export class PartnerClient {
   close(): Promise<void> {
     return this.agent.close();
   }
+}
+
+/** The file reference on success (201), or a problem+json body. */
+export interface MaterialUploadAnswer {
+  digest: string;
+  size: number;
+  mediaType: string;
+  name: string;
+  code?: string;
+  detail?: string;
+  [k: string]: unknown;
 }
 
 export interface InboxEntry {

@@ -6,3 +6,6 @@ export * from './entities/delivery.entity';
 export * from './entities/message.entity';
 export * from './entities/outbox.entity';
 export * from './entities/rejection.entity';
+export * from './materials/typeorm-materials.store';
+export * from './materials/postgres-material-content.store';
+export * from './materials/directory-material-content.store';

@@ -76,6 +76,8 @@ function toCase(r: Row): CaseRecord {
     itemName: r.item_name as string,
     contractVersion: r.contract_version as string,
     state: r.state as CaseState,
+    caseType: r.case_type as string,
+    suspensionKind: (r.suspension_kind as string | null) ?? null,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
   };
@@ -102,6 +104,13 @@ export class TypeOrmHandoffStore extends HandoffStore {
     return rows.length ? toMessage(rows[0]) : null;
   }
 
+  async listCaseMessages(caseNumber: string): Promise<StoredMessage[]> {
+    const rows: Row[] = await this.db.query(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE case_number = $1 ORDER BY accepted_at, message_id`, [
+      caseNumber,
+    ]);
+    return rows.map(toMessage);
+  }
+
   async findCase(caseNumber: string): Promise<CaseRecord | null> {
     const rows: Row[] = await this.db.query(`SELECT * FROM cases WHERE case_number = $1`, [caseNumber]);
     return rows.length ? toCase(rows[0]) : null;
@@ -111,7 +120,7 @@ export class TypeOrmHandoffStore extends HandoffStore {
     try {
       if (change.kind === 'open') return await this.commitOpening(m, change.record);
       await this.db.transaction(async (em) => {
-        await this.applyCaseChange(em, change);
+        await this.applyTransition(em, change);
         await em.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS})`, messageParams(m));
         await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
           m.messageId, m.recipient, m.messageType, m.acceptedAt,
@@ -135,35 +144,26 @@ export class TypeOrmHandoffStore extends HandoffStore {
     await this.db.query(
       `WITH opened AS (
          INSERT INTO cases (case_number, collaboration_id, collecting_district, approving_district, agreement_id, item_code,
-           item_name, contract_version, state, created_at, updated_at) VALUES ($25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35)),
+           item_name, contract_version, state, created_at, updated_at, case_type) VALUES ($25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36)),
        message AS (
          INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS}))
        INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $5, $6, $13)`,
       [
         ...messageParams(m),
         c.caseNumber, c.collaborationId, c.collectingDistrict, c.approvingDistrict, c.agreementId, c.itemCode, c.itemName,
-        c.contractVersion, c.state, c.createdAt, c.updatedAt,
+        c.contractVersion, c.state, c.createdAt, c.updatedAt, c.caseType,
       ],
     );
   }
 
-  private async applyCaseChange(em: EntityManager, change: CaseChange): Promise<void> {
-    if (change.kind === 'open') {
-      const c = change.record;
-      await em.query(
-        `INSERT INTO cases (case_number, collaboration_id, collecting_district, approving_district, agreement_id, item_code,
-           item_name, contract_version, state, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-        [c.caseNumber, c.collaborationId, c.collectingDistrict, c.approvingDistrict, c.agreementId, c.itemCode, c.itemName,
-          c.contractVersion, c.state, c.createdAt, c.updatedAt],
-      );
-      return;
-    }
-    // Compare-and-set on the state: of two conflicting messages racing on one case exactly one wins.
+  /** Compare-and-set on the state: of two conflicting messages racing on one case exactly one wins. */
+  private async applyTransition(em: EntityManager, change: Extract<CaseChange, { kind: 'transition' }>): Promise<void> {
     const [{ n }] = await em.query(
-      `WITH u AS (UPDATE cases SET state = $3, updated_at = $4, version = version + 1
+      `WITH u AS (UPDATE cases SET state = $3, updated_at = $4, version = version + 1,
+                    suspension_kind = CASE WHEN $5::boolean THEN $6 ELSE suspension_kind END
                   WHERE case_number = $1 AND state = $2 RETURNING 1)
        SELECT count(*)::int AS n FROM u`,
-      [change.caseNumber, change.from, change.to, change.at],
+      [change.caseNumber, change.from, change.to, change.at, change.suspensionKind !== undefined, change.suspensionKind ?? null],
     );
     if (n !== 1) {
       const rows: Row[] = await em.query(`SELECT state FROM cases WHERE case_number = $1`, [change.caseNumber]);

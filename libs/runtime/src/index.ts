@@ -5,3 +5,4 @@ export * from './runtime';
 export * from './runtime.module';
 export * from './undici-push.client';
 export * from './process-main';
+export * from './materials.providers';

@@ -23,6 +23,7 @@ import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, signConversion, signReceipt } from '@tongban/envelope';
 import { TypeOrmHandoffStore } from '@tongban/persistence';
 import { v7 as uuidv7 } from 'uuid';
+import { MATERIAL_USE_CASES, materialsProviders } from './materials.providers';
 import { ExchangeMetrics } from './metrics';
 import type { Runtime } from './runtime';
 import { UndiciPushClient } from './undici-push.client';
@@ -38,6 +39,7 @@ const USE_CASES = [
   GetMessageStatusUseCase,
   GetCaseUseCase,
   DeadLettersUseCase,
+  ...MATERIAL_USE_CASES,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */
@@ -75,6 +77,7 @@ export class RuntimeModule {
       { provide: PushClient, useFactory: () => new UndiciPushClient(runtime.tls, config.delivery.pushTimeoutMs) },
       { provide: Clock, useValue: new SystemClock() },
       { provide: IdGenerator, useValue: { next: () => uuidv7() } satisfies IdGenerator },
+      ...materialsProviders(runtime),
       ...USE_CASES,
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

@@ -80,6 +80,17 @@ export class MessageStatusDto {
   @ApiProperty() receipt!: string;
 }
 
+export class TimelineEntryDto {
+  @ApiProperty() messageId!: string;
+  @ApiProperty({ example: 'case.acceptance' }) messageType!: string;
+  @ApiProperty() sender!: string;
+  @ApiProperty() recipient!: string;
+  @ApiProperty({ example: 'acceptance@1.0.0', description: "The sender's contract version" }) contract!: string;
+  @ApiProperty() acceptedAt!: string;
+  @ApiProperty({ enum: ['ACCEPTED', 'QUEUED', 'DELIVERED', 'ACKNOWLEDGED', 'DEAD_LETTERED'] }) status!: string;
+  @ApiProperty({ description: "Id of the gateway's receipt for it" }) receiptId!: string;
+}
+
 export class CaseViewDto {
   @ApiProperty() caseNumber!: string;
   @ApiProperty() collaborationId!: string;
@@ -90,5 +101,8 @@ export class CaseViewDto {
   @ApiProperty() contractVersion!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  @ApiProperty({ description: '办件类型: 1 即办件, 2 承诺件, 9 其他' }) caseType!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'While SUSPENDED: why' }) suspensionKind!: string | null;
   @ApiProperty({ type: [String], description: 'Message types the calling district may send next' }) allowedActions!: string[];
+  @ApiProperty({ type: [TimelineEntryDto], description: 'Every message of the case, oldest first' }) timeline!: TimelineEntryDto[];
 }

@@ -29,6 +29,10 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
   [CaseErrorCode.MESSAGE_NOT_FOUND]: 404,
   [CaseErrorCode.NOT_A_PARTY]: 403,
   [CaseErrorCode.NOT_DEAD_LETTERED]: 409,
+  [CaseErrorCode.MATERIAL_MISSING]: 422,
+  [CaseErrorCode.MATERIAL_NOT_FOUND]: 404,
+  [CaseErrorCode.MATERIAL_DIGEST_MISMATCH]: 422,
+  [CaseErrorCode.MATERIAL_MALFORMED]: 400,
 };
 
 const PROBLEM_BASE = 'https://tongban.example/problems/';

@@ -242,7 +242,7 @@ describe('AcceptMessageUseCase', () => {
     expect(envelope).toBeDefined();
     const wrongParty = await refusal((await send(ack(A, B, '0193a000-0000-7000-8000-000000000002'))).result);
     expect(wrongParty.code).toBe(CaseErrorCode.ACTION_NOT_ALLOWED);
-    expect(wrongParty.detail.allowedActions).toEqual([]);
+    expect([...(wrongParty.detail.allowedActions as string[])].sort()).toEqual(['case.originals-mailed', 'case.termination', 'case.withdrawal']);
     await (await send(ack(B, A, '0193a000-0000-7000-8000-000000000003'), B)).result;
     expect(store.cases.get('ZK-2026-0001')!.state).toBe(CaseState.ACKNOWLEDGED);
   });

@@ -1,8 +1,8 @@
 import { MessageType } from '@tongban/envelope';
 import { CaseError, CaseErrorCode } from '../case-error';
 import type { CaseChange } from '../ports/handoff-store.port';
-import { allowedActions, transitionFor } from './allowed-actions';
-import { requireCase } from './require-case';
+import { resolveTransition } from './allowed-actions';
+import { requireCase, requireCounterparty } from './require-case';
 import type { HandlerContext, MessageHandler } from './message-handler';
 import type { CaseAcknowledgementPayload } from './payloads';
 
@@ -13,14 +13,8 @@ export class CaseAcknowledgementHandler implements MessageHandler {
   async plan({ body, loadCase, at, store }: HandlerContext): Promise<CaseChange> {
     const payload = body.payload as unknown as CaseAcknowledgementPayload;
     const existingCase = await requireCase(body, await loadCase());
-    const to = transitionFor(existingCase, body.sender, this.type);
-    if (!to || body.recipient !== existingCase.collectingDistrict) {
-      throw new CaseError(
-        CaseErrorCode.ACTION_NOT_ALLOWED,
-        `${body.sender} may not acknowledge case ${body.caseNumber} to ${body.recipient} while it is ${existingCase.state}.`,
-        { state: existingCase.state, allowedActions: allowedActions(existingCase, body.sender) },
-      );
-    }
+    requireCounterparty(existingCase, body);
+    const to = resolveTransition(existingCase, body.sender, this.type, body.payload);
     const acknowledged = await store.findMessage(payload.acknowledgedMessageId);
     if (
       !acknowledged ||

@@ -35,6 +35,8 @@ export class CaseSubmissionHandler implements MessageHandler {
         itemName: covered.item.name,
         contractVersion: contract.version,
         state: CaseState.DISPATCHED,
+        caseType: (body.payload as { caseType?: string }).caseType ?? '2',
+        suspensionKind: null,
         createdAt: at,
         updatedAt: at,
       },

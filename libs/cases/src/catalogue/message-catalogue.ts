@@ -1,7 +1,16 @@
 import { MessageType } from '@tongban/envelope';
 import { CaseAcknowledgementHandler } from './case-acknowledgement.handler';
 import { CaseSubmissionHandler } from './case-submission.handler';
+import { LIFECYCLE } from './case-lifecycle';
+import { LifecycleHandler } from './lifecycle.handler';
 import type { MessageHandler } from './message-handler';
+
+/** Submission and 签收 have their own rules; every other step is the lifecycle table's. */
+function defaultHandlers(): MessageHandler[] {
+  const special = [new CaseSubmissionHandler(), new CaseAcknowledgementHandler()];
+  const specialTypes = new Set<MessageType>(special.map((h) => h.type));
+  return [...special, ...Object.values(MessageType).filter((t) => !specialTypes.has(t)).map((t) => new LifecycleHandler(t))];
+}
 
 /**
  * Every message type has exactly one handler: checked when the catalogue is built (at boot), so a
@@ -10,13 +19,18 @@ import type { MessageHandler } from './message-handler';
 export class MessageCatalogue {
   private readonly handlers = new Map<MessageType, MessageHandler>();
 
-  constructor(handlers: MessageHandler[] = [new CaseSubmissionHandler(), new CaseAcknowledgementHandler()]) {
+  constructor(handlers: MessageHandler[] = defaultHandlers()) {
     for (const handler of handlers) {
       if (this.handlers.has(handler.type)) throw new Error(`Message type ${handler.type} has two handlers`);
       this.handlers.set(handler.type, handler);
     }
     const missing = Object.values(MessageType).filter((type) => !this.handlers.has(type));
     if (missing.length > 0) throw new Error(`Message types without a handler: ${missing.join(', ')}`);
+    // A lifecycle step the table never allows would be refused forever: catch it at boot instead.
+    const unreachable = [...this.handlers.values()]
+      .filter((h) => h instanceof LifecycleHandler && !LIFECYCLE.some((rule) => rule.type === h.type))
+      .map((h) => h.type);
+    if (unreachable.length > 0) throw new Error(`Message types with no rule in LIFECYCLE: ${unreachable.join(', ')}`);
   }
 
   handlerFor(type: MessageType): MessageHandler {

@@ -16,3 +16,15 @@ export function requireCase(body: EnvelopeBody, record: CaseRecord | null): Case
   }
   return record;
 }
+
+/** A message on a case goes from one of its two districts to the other. */
+export function requireCounterparty(record: CaseRecord, body: EnvelopeBody): void {
+  const parties = [record.collectingDistrict, record.approvingDistrict];
+  if (!parties.includes(body.sender) || !parties.includes(body.recipient) || body.sender === body.recipient) {
+    throw new CaseError(
+      CaseErrorCode.NOT_A_PARTY,
+      `Messages on case ${record.caseNumber} go between ${record.collectingDistrict} and ${record.approvingDistrict}; this one goes from ${body.sender} to ${body.recipient}.`,
+      { parties },
+    );
+  }
+}

@@ -14,6 +14,16 @@ export class GetCaseUseCase {
     if (district !== record.collectingDistrict && district !== record.approvingDistrict) {
       throw new CaseError(CaseErrorCode.NOT_A_PARTY, `Only the two districts of case ${caseNumber} may see it.`);
     }
+    const timeline = (await this.store.listCaseMessages(caseNumber)).map((m) => ({
+      messageId: m.messageId,
+      messageType: m.messageType,
+      sender: m.sender,
+      recipient: m.recipient,
+      contract: `${m.contractId}@${m.contractVersion}`,
+      acceptedAt: m.acceptedAt.toISOString(),
+      status: m.status,
+      receiptId: m.receiptId,
+    }));
     return {
       caseNumber: record.caseNumber,
       collaborationId: record.collaborationId,
@@ -24,7 +34,10 @@ export class GetCaseUseCase {
       contractVersion: record.contractVersion,
       createdAt: record.createdAt.toISOString(),
       updatedAt: record.updatedAt.toISOString(),
+      caseType: record.caseType,
+      suspensionKind: record.suspensionKind,
       allowedActions: allowedActions(record, district),
+      timeline,
     };
   }
 }

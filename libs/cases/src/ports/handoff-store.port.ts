@@ -10,6 +10,10 @@ export interface CaseRecord {
   itemName: string;
   contractVersion: string;
   state: CaseState;
+  /** 办件类型 from the submission: 1 即办件, 2 承诺件, 9 其他. */
+  caseType: string;
+  /** While SUSPENDED: why (a supplement after acceptance, or a special procedure). */
+  suspensionKind: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,7 +50,7 @@ export interface StoredMessage {
 /** What accepting a message does to its case: open it, or move it from one state to another. */
 export type CaseChange =
   | { kind: 'open'; record: CaseRecord }
-  | { kind: 'transition'; caseNumber: string; from: CaseState; to: CaseState; at: Date };
+  | { kind: 'transition'; caseNumber: string; from: CaseState; to: CaseState; at: Date; suspensionKind?: string | null };
 
 export interface Rejection {
   receivedAt: Date;
@@ -107,6 +111,8 @@ export class DuplicateCaseError extends Error {
 export abstract class HandoffStore {
   abstract findMessage(messageId: string): Promise<StoredMessage | null>;
   abstract findCase(caseNumber: string): Promise<CaseRecord | null>;
+  /** Every message of a case, oldest first: its timeline. */
+  abstract listCaseMessages(caseNumber: string): Promise<StoredMessage[]>;
   /** message + case change + outbox row in ONE transaction. Throws CaseConflictError / DuplicateMessageError / DuplicateCaseError. */
   abstract commitAccepted(message: StoredMessage, change: CaseChange): Promise<void>;
   abstract recordRejection(rejection: Rejection): Promise<void>;

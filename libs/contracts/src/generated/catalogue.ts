@@ -4,6 +4,48 @@ import type { ContractCatalogueEntry } from '../catalogue.types';
 /** Every contract and version in contracts/, ids sorted, versions ascending by SemVer precedence. */
 export const CATALOGUE: readonly ContractCatalogueEntry[] = [
   {
+    "id": "acceptance",
+    "messageType": "case.acceptance",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "受理 / Acceptance",
+        "description": "办理地受理办件的载荷（DOMAIN §3 第4步）：受理单位、受理人员、时间、受理通知书编号、承诺办结时间。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction accepting a case (DOMAIN §3 step 4): accepting body, officer, time, acceptance notice number, promised due date. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/acceptance/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "immediate-case-minimal",
+            "payload": {
+              "acceptingBody": {
+                "name": "青岛市市北区行政审批服务局",
+                "uscc": "11370203TB0000028B"
+              },
+              "officer": "孙九",
+              "acceptedAt": "2026-03-10T10:05:00+08:00",
+              "noticeNumber": "SB-SL-2026-001876",
+              "promisedDueAt": "2026-03-10T17:30:00+08:00"
+            }
+          },
+          {
+            "name": "promised-and-statutory-due-dates",
+            "payload": {
+              "acceptingBody": {
+                "name": "深圳市罗湖区政务服务和数据管理局",
+                "uscc": "11440303TB0000052B"
+              },
+              "officer": "陈七",
+              "acceptedAt": "2026-03-06T09:30:00+08:00",
+              "noticeNumber": "罗政数受〔2026〕0123号",
+              "promisedDueAt": "2026-03-20T23:59:59+08:00",
+              "statutoryDueAt": "2026-04-03T23:59:59+08:00",
+              "regionCode": "440303"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
     "id": "case-acknowledgement",
     "messageType": "case.acknowledgement",
     "versions": [
@@ -386,6 +428,720 @@ export const CATALOGUE: readonly ContractCatalogueEntry[] = [
                 "waybillNumber": "EMS1234567890CN",
                 "carrier": "EMS"
               }
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "conclusion",
+    "messageType": "case.conclusion",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "办结 / Conclusion",
+        "description": "办理地办结办件的载荷（DOMAIN §3 第6步）：准予（证照名称、编号、有效期、发证机关）或不予（理由），办结结果代码，是否邮寄，收费。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction concluding a case (DOMAIN §3 step 6): approved (certificate name, number, validity, issuer) or denied (reasons), result code, by courier, fee charged. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/conclusion/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "approved-business-licence",
+            "payload": {
+              "decision": "APPROVED",
+              "officer": "郑十三",
+              "concludedAt": "2026-03-11T16:00:00+08:00",
+              "resultCode": "APPROVED",
+              "certificate": {
+                "name": "营业执照",
+                "number": "91370203MAE7Q8LX3K",
+                "validFrom": "2026-03-11T00:00:00+08:00",
+                "issuer": "青岛市市北区行政审批服务局",
+                "fileDigest": "sha256:ef2d127de37b942baad06145e54b0c619a1f22327b2ebbcfbec78f5564afe39d"
+              },
+              "byCourier": false
+            }
+          },
+          {
+            "name": "approved-no-criminal-record-certificate",
+            "payload": {
+              "decision": "APPROVED",
+              "officer": "公安罗湖分局 钱十四",
+              "concludedAt": "2026-03-03T11:20:00+08:00",
+              "resultCode": "APPROVED",
+              "certificate": {
+                "name": "无犯罪记录证明",
+                "number": "深公罗证字〔2026〕第001234号",
+                "validFrom": "2026-03-03T00:00:00+08:00",
+                "validUntil": "2026-06-02T23:59:59+08:00",
+                "issuer": "深圳市公安局罗湖分局",
+                "fileDigest": "sha256:3fdba35f04dc8c462986c992bcf875546257113072a909c162f7e470e581e278"
+              },
+              "byCourier": false
+            }
+          },
+          {
+            "name": "approved-without-certificate",
+            "payload": {
+              "decision": "APPROVED",
+              "officer": "郑十三",
+              "concludedAt": "2026-03-12T09:30:00+08:00",
+              "resultCode": "APPROVED",
+              "noCertificateReason": "本事项办理结果为《深圳市在职人才引进审批通知书》（罗人引〔2026〕0456号），不核发证照，通知书随结果回传。",
+              "byCourier": true
+            }
+          },
+          {
+            "name": "denied-with-reasons",
+            "payload": {
+              "decision": "DENIED",
+              "officer": "郑十三",
+              "concludedAt": "2026-03-12T09:30:00+08:00",
+              "resultCode": "DENIED",
+              "reasons": [
+                "申请人最高学历为全日制大专，不符合在职人才引进“全日制本科及以上学历”的条件。",
+                "申请人在本市连续缴纳社会保险不足12个月。"
+              ],
+              "byCourier": false
+            }
+          },
+          {
+            "name": "partially-approved-with-fee",
+            "payload": {
+              "decision": "APPROVED",
+              "officer": "郑十三",
+              "concludedAt": "2026-03-11T16:00:00+08:00",
+              "resultCode": "PARTIALLY_APPROVED",
+              "certificate": {
+                "name": "营业执照",
+                "number": "91370203MAE7Q8MP2W",
+                "validFrom": "2026-03-11T00:00:00+08:00",
+                "issuer": "青岛市市北区行政审批服务局"
+              },
+              "reasons": [
+                "经营范围中“食品销售”属于许可经营项目，申请人未取得食品经营许可，本次不予登记该项，其余经营范围准予登记。"
+              ],
+              "byCourier": true,
+              "feeCharged": {
+                "amount": "0.00",
+                "currency": "CNY"
+              }
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "delivery-confirmation",
+    "messageType": "case.delivery-confirmation",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "出件送达 / Delivery confirmation",
+        "description": "结果已交付申请人的确认（出件/送达，DOMAIN §3 第7步）：窗口出件、邮寄签收或电子送达。只描述 payload；信封字段由 @tongban/envelope 校验。 / Confirmation that the result reached the applicant (DOMAIN §3 step 7): handed over at the window, mail delivered, or delivered electronically. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/delivery-confirmation/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "electronic-minimal",
+            "payload": {
+              "method": "ELECTRONIC",
+              "deliveredAt": "2026-03-03T11:40:00Z"
+            }
+          },
+          {
+            "name": "mail-delivered",
+            "payload": {
+              "method": "MAIL_DELIVERED",
+              "deliveredAt": "2026-03-14T14:47:12+08:00",
+              "recipientName": "张三"
+            }
+          },
+          {
+            "name": "window-handover",
+            "payload": {
+              "method": "WINDOW_HANDOVER",
+              "deliveredAt": "2026-03-13T10:05:00+08:00",
+              "recipientName": "张三",
+              "officer": "仲恺政务服务中心 综合出件窗口 林十五"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "evaluation",
+    "messageType": "case.evaluation",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "好差评 / Evaluation",
+        "description": "申请人对窗口服务（一次一评）或办件办理（一事一评）的评价（DOMAIN §3 第8步、§6）：命名的满意度等级、渠道、轮次、指标、评语。不含评价人个人信息。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the applicant’s rating of the window service (one rating per visit) or of the case handling (one rating per case) (DOMAIN §3 step 8, §6): named level, channel, round, indicators, comment. No personal data of the evaluator. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/evaluation/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "case-handling-dissatisfied",
+            "payload": {
+              "target": "CASE_HANDLING",
+              "round": 1,
+              "level": "DISSATISFIED",
+              "channel": "MOBILE",
+              "evaluatedAt": "2026-03-13T20:14:03+08:00",
+              "indicatorCodes": [
+                "0102",
+                "0301"
+              ],
+              "comment": "补正通知写得不清楚，推荐函要求没有提前在办事指南里说明，多跑了一趟。",
+              "evaluator": {
+                "kind": "APPLICANT"
+              }
+            }
+          },
+          {
+            "name": "case-handling-re-rated",
+            "payload": {
+              "target": "CASE_HANDLING",
+              "round": 2,
+              "level": "SATISFIED",
+              "channel": "PHONE",
+              "evaluatedAt": "2026-03-18T10:02:00+08:00",
+              "indicatorCodes": [
+                "0101"
+              ],
+              "comment": "工作人员已回访说明，办事指南也已更新，改为满意。",
+              "evaluator": {
+                "kind": "AGENT"
+              }
+            }
+          },
+          {
+            "name": "window-service-hall-tablet",
+            "payload": {
+              "target": "WINDOW_SERVICE",
+              "round": 1,
+              "level": "VERY_SATISFIED",
+              "channel": "HALL_TABLET",
+              "evaluatedAt": "2026-03-13T10:07:40+08:00",
+              "evaluator": {
+                "kind": "APPLICANT"
+              }
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "non-acceptance",
+    "messageType": "case.non-acceptance",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "不予受理 / Non-acceptance",
+        "description": "办理地决定不予受理的载荷（DOMAIN §3 第4步），须说明理由；办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction refusing to accept a case (DOMAIN §3 step 4), with its reason; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/non-acceptance/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "minimal",
+            "payload": {
+              "decidedAt": "2026-03-10T11:00:00+08:00",
+              "officer": "孙九",
+              "noticeNumber": "SB-BSL-2026-000093",
+              "reason": "申请事项依法不需要取得行政许可"
+            }
+          },
+          {
+            "name": "outside-competence-with-legal-basis",
+            "payload": {
+              "decidedAt": "2026-03-04T16:20:00+08:00",
+              "officer": "陈七",
+              "noticeNumber": "罗政数不受〔2026〕0007号",
+              "reason": "申请人申请的“在职人才引进”事项，其用人单位注册地不在罗湖区，依法不属于本机关职权范围，请向用人单位注册地人力资源部门申请。",
+              "legalBasis": "《中华人民共和国行政许可法》第三十二条第一款第（二）项"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "originals-mailed",
+    "messageType": "case.originals-mailed",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "原件寄递 / Originals mailed",
+        "description": "收件地向办理地寄出纸质原件的载荷（DOMAIN §1、§3 第2步）：运单和所寄材料。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the collecting hall mailing paper originals to the approving jurisdiction (DOMAIN §1, §3 step 2): the waybill and which materials. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/originals-mailed/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "ems-three-originals",
+            "payload": {
+              "waybill": {
+                "number": "EMS1234567890CN",
+                "carrier": "EMS",
+                "sentAt": "2026-03-06T16:30:00+08:00"
+              },
+              "materials": [
+                "TI-01",
+                "TI-03",
+                "TI-07"
+              ]
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "processing-step",
+    "messageType": "case.processing-step",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "办理环节 / Processing step",
+        "description": "办理地审查过程中一个环节（承办、审核、批准）的记录（DOMAIN §3 第5步）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload recording one step of the review at the approving jurisdiction: undertaking, review or approval (DOMAIN §3 step 5). Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/processing-step/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "approve-pass-minimal",
+            "payload": {
+              "step": "APPROVE",
+              "action": "PASS",
+              "handler": "郑十三",
+              "body": "深圳市罗湖区人力资源局",
+              "startedAt": "2026-03-12T08:30:00.000+08:00",
+              "endedAt": "2026-03-12T09:15:00.000+08:00"
+            }
+          },
+          {
+            "name": "review-return-with-opinion",
+            "payload": {
+              "step": "REVIEW",
+              "action": "RETURN",
+              "handler": "吴十二",
+              "opinion": "承办意见未写明社保连续缴纳月数，退回承办环节补充。",
+              "startedAt": "2026-03-10T09:00:00+08:00",
+              "endedAt": "2026-03-10T11:30:00+08:00"
+            }
+          },
+          {
+            "name": "undertake-pass",
+            "payload": {
+              "step": "UNDERTAKE",
+              "action": "PASS",
+              "handler": "黄十一",
+              "body": "深圳市罗湖区人力资源局人才引进科",
+              "opinion": "申请人学历、劳动合同及社保缴纳情况符合在职人才引进条件，拟同意引进，提交审核。",
+              "startedAt": "2026-03-06T10:00:00+08:00",
+              "endedAt": "2026-03-09T16:45:00+08:00"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "result-return",
+    "messageType": "case.result-return",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "结果回传 / Result return",
+        "description": "办理地向收件地回传办理结果的载荷（DOMAIN §3 第7步）：电子结果文件，或邮寄的运单。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction returning the result to the collecting hall (DOMAIN §3 step 7): an electronic result file, or the waybill when it is mailed. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/result-return/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "electronic-certificate",
+            "payload": {
+              "method": "ELECTRONIC",
+              "resultFile": {
+                "digest": "sha256:3fdba35f04dc8c462986c992bcf875546257113072a909c162f7e470e581e278",
+                "size": 412877,
+                "mediaType": "application/ofd",
+                "name": "无犯罪记录证明.ofd"
+              },
+              "returnedAt": "2026-03-03T11:25:00+08:00"
+            }
+          },
+          {
+            "name": "mailed-with-electronic-copy",
+            "payload": {
+              "method": "MAIL",
+              "waybill": {
+                "number": "SF1402937485621",
+                "carrier": "顺丰速运",
+                "sentAt": "2026-03-12T15:10:00+08:00"
+              },
+              "resultFile": {
+                "digest": "sha256:18ac3e7343f016890c510e93f935261169d9e3f565436429830faf0934f4f8e4",
+                "size": 260144,
+                "mediaType": "application/pdf",
+                "name": "在职人才引进审批通知书(扫描件).pdf"
+              },
+              "returnedAt": "2026-03-12T15:12:00+08:00"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "resumption",
+    "messageType": "case.resumption",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "恢复计时 / Resumption",
+        "description": "办理地恢复计时的载荷（DOMAIN §3 第5步），结束当前的暂停计时。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction restarting the clock (DOMAIN §3 step 5), ending the current suspension. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/resumption/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "after-expert-review",
+            "payload": {
+              "resumedAt": "2026-03-20T10:30:00+08:00",
+              "result": "教育部留学服务中心已出具认证书（编号 2026-000123），学历学位真实有效。",
+              "note": "恢复计时，承诺办结时间按暂停的工作日顺延。"
+            }
+          },
+          {
+            "name": "minimal",
+            "payload": {
+              "resumedAt": "2026-03-12T09:45:00+08:00"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "supplement",
+    "messageType": "case.supplement",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "补正材料 / Supplement",
+        "description": "收件地按补正通知提交补正材料的载荷（DOMAIN §3 第4步）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the collecting hall sending the supplementary materials asked for by a supplement request (DOMAIN §3 step 4). Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/supplement/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "after-acceptance-one-file",
+            "payload": {
+              "noticeNumber": "SB-BZ-2026-000412",
+              "materials": [
+                {
+                  "code": "QD-LLC-02",
+                  "name": "公司章程",
+                  "form": "ELECTRONIC",
+                  "count": 1,
+                  "receivedAt": "2026-03-12T09:41:00+08:00",
+                  "file": {
+                    "digest": "sha256:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
+                    "size": 98304,
+                    "mediaType": "application/pdf",
+                    "name": "公司章程(全体股东签字).pdf"
+                  }
+                }
+              ],
+              "submittedAt": "2026-03-12T09:45:00Z"
+            }
+          },
+          {
+            "name": "all-items-answered",
+            "payload": {
+              "noticeNumber": "罗政数补〔2026〕0031号",
+              "materials": [
+                {
+                  "code": "TI-03",
+                  "name": "学历证书(毕业证书)",
+                  "form": "ELECTRONIC",
+                  "count": 1,
+                  "receivedAt": "2026-03-05T15:20:00+08:00",
+                  "file": {
+                    "digest": "sha256:b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",
+                    "size": 1048576,
+                    "mediaType": "application/pdf",
+                    "name": "毕业证书扫描件(300dpi).pdf"
+                  }
+                },
+                {
+                  "code": "TI-06",
+                  "name": "社会保险参保缴费证明",
+                  "form": "E_CERTIFICATE",
+                  "count": 1,
+                  "receivedAt": "2026-03-05T15:25:00+08:00"
+                },
+                {
+                  "code": "TI-07",
+                  "name": "近期二寸免冠彩色照片",
+                  "form": "ORIGINAL",
+                  "count": 2,
+                  "receivedAt": "2026-03-05T15:30:00+08:00"
+                },
+                {
+                  "code": "TI-X01",
+                  "name": "用人单位出具的引进人才推荐函",
+                  "form": "ELECTRONIC",
+                  "count": 1,
+                  "receivedAt": "2026-03-05T15:35:00+08:00",
+                  "file": {
+                    "digest": "sha256:7d865e959b2466918c9863afca942d0fb89d7c9ac0c99bafc3749504ded97730",
+                    "size": 204800,
+                    "mediaType": "application/ofd",
+                    "name": "推荐函.ofd"
+                  }
+                }
+              ],
+              "submittedAt": "2026-03-05T15:40:00+08:00",
+              "note": "申请人已按补正通知全部补齐，照片原件随原件寄递一并寄出"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "supplement-request",
+    "messageType": "case.supplement-request",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "补正通知 / Supplement request",
+        "description": "办理地要求补正材料的载荷（DOMAIN §3 第4步），一次性列明全部需补正的材料。只描述 payload；办件编号等信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction asking for supplementary materials (DOMAIN §3 step 4), listing every missing or defective item at once. Describes the payload only; the case number and other envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/supplement-request/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "after-acceptance-minimal",
+            "payload": {
+              "phase": "AFTER_ACCEPTANCE",
+              "noticeNumber": "SB-BZ-2026-000412",
+              "items": [
+                {
+                  "materialCode": "QD-LLC-02",
+                  "name": "公司章程",
+                  "problem": "INCOMPLETE"
+                }
+              ],
+              "requestedAt": "2026-03-11T14:02:37.500+08:00",
+              "officer": "审批科 刘八"
+            }
+          },
+          {
+            "name": "before-acceptance-all-items",
+            "payload": {
+              "phase": "BEFORE_ACCEPTANCE",
+              "noticeNumber": "罗政数补〔2026〕0031号",
+              "items": [
+                {
+                  "materialCode": "TI-03",
+                  "name": "学历证书(毕业证书)",
+                  "problem": "ILLEGIBLE",
+                  "note": "扫描件模糊，证书编号无法辨认，请重新扫描（不低于300dpi）"
+                },
+                {
+                  "materialCode": "TI-06",
+                  "name": "社会保险参保缴费证明",
+                  "problem": "EXPIRED",
+                  "note": "证明开具于2025年11月，须为近一个月内开具"
+                },
+                {
+                  "materialCode": "TI-07",
+                  "name": "近期二寸免冠彩色照片",
+                  "problem": "OTHER",
+                  "note": "照片须为白色背景，现为蓝色背景"
+                },
+                {
+                  "name": "用人单位出具的引进人才推荐函",
+                  "problem": "MISSING",
+                  "note": "办事指南第5项，须加盖用人单位公章"
+                }
+              ],
+              "requestedAt": "2026-03-03T10:15:00+08:00",
+              "dueAt": "2026-03-13T17:30:00+08:00",
+              "officer": "陈七"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "suspension",
+    "messageType": "case.suspension",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "暂停计时 / Suspension",
+        "description": "办理地暂停计时的载荷（DOMAIN §3 第5步）：受理后补正或特别程序，记录种类、理由和依据。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction stopping the clock (DOMAIN §3 step 5): for a supplement after acceptance or a special procedure, with kind, reason and basis. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/suspension/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "expert-review",
+            "payload": {
+              "kind": "EXPERT_REVIEW",
+              "reason": "申请人所持境外学历学位证书需委托教育部留学服务中心出具认证意见，认证期间暂停计时。",
+              "legalBasis": "《中华人民共和国行政许可法》第四十五条",
+              "startedAt": "2026-03-10T15:00:00+08:00",
+              "expectedEndAt": "2026-03-24T17:30:00+08:00"
+            }
+          },
+          {
+            "name": "hearing",
+            "payload": {
+              "kind": "HEARING",
+              "reason": "申请事项直接涉及相邻权利人重大利益，利害关系人依法申请听证。",
+              "legalBasis": "《中华人民共和国行政许可法》第四十七条、第四十五条",
+              "startedAt": "2026-03-16T09:00:00+08:00",
+              "expectedEndAt": "2026-04-07T17:30:00+08:00"
+            }
+          },
+          {
+            "name": "supplement-after-acceptance",
+            "payload": {
+              "kind": "SUPPLEMENT_AFTER_ACCEPTANCE",
+              "reason": "审查中发现公司章程缺少全体股东签字页，已发出受理后补正通知（SB-BZ-2026-000412），补正期间不计入办理时限。",
+              "legalBasis": "本事项办事指南：受理后补正材料的时间不计入办理时限",
+              "startedAt": "2026-03-11T14:02:37.500+08:00"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "termination",
+    "messageType": "case.termination",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "异常终止 / Termination",
+        "description": "任一方异常终止（作废）办件的载荷（DOMAIN §3 第9步），须说明理由；办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of either district terminating a case abnormally (DOMAIN §3 step 9), reason required; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/termination/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "duplicate",
+            "payload": {
+              "reason": "重复申请",
+              "reasonCode": "DUPLICATE",
+              "terminatedAt": "2026-03-02T10:10:00+08:00",
+              "officer": "仲恺政务服务中心 王五"
+            }
+          },
+          {
+            "name": "fraud-suspected",
+            "payload": {
+              "reason": "核验发现申请人提交的学历证书与学信网记录不符，涉嫌提供虚假材料，终止办理并移交相关部门。",
+              "reasonCode": "FRAUD_SUSPECTED",
+              "terminatedAt": "2026-03-10T11:42:00+08:00",
+              "officer": "陈七"
+            }
+          },
+          {
+            "name": "missing-tolerated-items",
+            "payload": {
+              "reason": "容缺受理的劳动合同、社会保险参保缴费证明逾期未补齐（补齐期限 2026-03-20 17:30），依申请人承诺终止办理。",
+              "reasonCode": "MISSING_TOLERATED_ITEMS",
+              "terminatedAt": "2026-03-20T17:30:01+08:00",
+              "officer": "系统自动终止（容缺期限监控）"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "tolerance-acceptance",
+    "messageType": "case.tolerance-acceptance",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "容缺受理 / Tolerance acceptance",
+        "description": "办理地容缺受理的载荷（DOMAIN §3 第4步）：受理的全部字段，加上容缺材料及其补齐期限、申请人签署的承诺。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction accepting a case with minor items missing (DOMAIN §3 step 4): every acceptance field, plus the pending items with their due dates and the applicant’s signed promise. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/tolerance-acceptance/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "one-pending-item-minimal",
+            "payload": {
+              "acceptingBody": {
+                "name": "青岛市黄岛区行政审批服务局",
+                "uscc": "11370211TB0000036Q"
+              },
+              "officer": "周十",
+              "acceptedAt": "2026-03-09T14:00:00+08:00",
+              "noticeNumber": "HD-RQ-2026-000051",
+              "promisedDueAt": "2026-03-10T17:30:00+08:00",
+              "pendingItems": [
+                {
+                  "materialCode": "QD-LLC-06",
+                  "name": "住所(经营场所)使用证明",
+                  "dueAt": "2026-03-10T12:00:00+08:00"
+                }
+              ],
+              "applicantPromise": {
+                "signedAt": "2026-03-09T13:50:00+08:00"
+              }
+            }
+          },
+          {
+            "name": "two-pending-items-signed-promise",
+            "payload": {
+              "acceptingBody": {
+                "name": "深圳市罗湖区政务服务和数据管理局",
+                "uscc": "11440303TB0000052B"
+              },
+              "officer": "陈七",
+              "acceptedAt": "2026-03-06T09:30:00+08:00",
+              "noticeNumber": "罗政数容受〔2026〕0009号",
+              "promisedDueAt": "2026-03-20T23:59:59+08:00",
+              "statutoryDueAt": "2026-04-03T23:59:59+08:00",
+              "regionCode": "440303",
+              "pendingItems": [
+                {
+                  "materialCode": "TI-05",
+                  "name": "劳动合同",
+                  "dueAt": "2026-03-13T17:30:00+08:00"
+                },
+                {
+                  "materialCode": "TI-06",
+                  "name": "社会保险参保缴费证明",
+                  "dueAt": "2026-03-20T17:30:00+08:00"
+                }
+              ],
+              "applicantPromise": {
+                "signedAt": "2026-03-06T09:20:00+08:00",
+                "promiseText": "本人承诺在规定期限内补齐劳动合同和社会保险参保缴费证明；逾期未补齐的，同意终止办理，并承担相应后果。",
+                "documentDigest": "sha256:e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"
+              }
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "id": "withdrawal",
+    "messageType": "case.withdrawal",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "撤回 / Withdrawal",
+        "description": "申请人或代理人撤回申请的载荷（DOMAIN §3 第9步），经收件地或办理地提交，办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the applicant or agent withdrawing the application (DOMAIN §3 step 9), through either district; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/withdrawal/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "agent-minimal",
+            "payload": {
+              "requestedBy": "AGENT",
+              "requestedAt": "2026-03-10T08:55:00+08:00"
+            }
+          },
+          {
+            "name": "applicant-at-window",
+            "payload": {
+              "requestedBy": "APPLICANT",
+              "requestedAt": "2026-03-09T15:30:00+08:00",
+              "reason": "申请人已通过用人单位另行办理，申请撤回本次在职人才引进申请。",
+              "channel": "WINDOW"
             }
           }
         ]

@@ -2,8 +2,23 @@
 import type { ValidateFunction } from 'ajv';
 
 declare const validators: {
+  readonly 'acceptance@1.0.0': ValidateFunction;
   readonly 'case-acknowledgement@1.0.0': ValidateFunction;
   readonly 'case-submission@1.0.0': ValidateFunction;
   readonly 'case-submission@2.0.0': ValidateFunction;
+  readonly 'conclusion@1.0.0': ValidateFunction;
+  readonly 'delivery-confirmation@1.0.0': ValidateFunction;
+  readonly 'evaluation@1.0.0': ValidateFunction;
+  readonly 'non-acceptance@1.0.0': ValidateFunction;
+  readonly 'originals-mailed@1.0.0': ValidateFunction;
+  readonly 'processing-step@1.0.0': ValidateFunction;
+  readonly 'result-return@1.0.0': ValidateFunction;
+  readonly 'resumption@1.0.0': ValidateFunction;
+  readonly 'supplement@1.0.0': ValidateFunction;
+  readonly 'supplement-request@1.0.0': ValidateFunction;
+  readonly 'suspension@1.0.0': ValidateFunction;
+  readonly 'termination@1.0.0': ValidateFunction;
+  readonly 'tolerance-acceptance@1.0.0': ValidateFunction;
+  readonly 'withdrawal@1.0.0': ValidateFunction;
 };
 export = validators;

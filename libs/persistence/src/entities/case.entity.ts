@@ -13,6 +13,8 @@ export class CaseEntity {
   /** The contract version the case started on; it stays there unless both sides accept a newer one. */
   @Column({ name: 'contract_version', type: 'text' }) contractVersion!: string;
   @Column({ type: 'text' }) state!: string;
+  @Column({ name: 'case_type', type: 'text' }) caseType!: string;
+  @Column({ name: 'suspension_kind', type: 'text', nullable: true }) suspensionKind!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @VersionColumn() version!: number;
