@@ -51,8 +51,8 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
     }
 
     /** Sends one step, checks it was accepted and delivered to the other district. */
-    async step(from: string, type: MessageType, variant?: string): Promise<void> {
-      await this.send(from, type, demoLifecyclePayload(type, variant));
+    async step(from: string, type: MessageType, variant?: string, file?: Parameters<typeof demoLifecyclePayload>[2]): Promise<void> {
+      await this.send(from, type, demoLifecyclePayload(type, variant, file));
     }
 
     async send(from: string, type: MessageType, payload: Record<string, unknown>): Promise<void> {
@@ -171,8 +171,19 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
     await c.step(B, MessageType.ACCEPTANCE);
     await c.step(B, MessageType.CONCLUSION, 'denied');
     await c.expectState('DENIED');
-    await c.step(B, MessageType.RESULT_RETURN);
+    // The electronic result: uploaded first, referenced by digest, then downloadable by the collecting hall only.
+    const content = Buffer.from(`%PDF-1.4 不予许可决定书 ${c.caseNumber}`);
+    const uploaded = await stack.client(B).uploadMaterial(content, { name: 'decision.pdf', mediaType: 'application/pdf' });
+    expect(uploaded.status).toBe(201);
+    expect((await stack.client(A).downloadMaterial(uploaded.body.digest)).status).toBe(403); // not yet part of A's case
+    await c.step(B, MessageType.RESULT_RETURN, 'default', uploaded.body);
     await c.expectState('RESULT_RETURNED');
+    const download = await stack.client(A).downloadMaterial(uploaded.body.digest, c.caseNumber);
+    expect(download.status).toBe(200);
+    expect(Buffer.concat(await download.body.toArray())).toEqual(content);
+    const outsider = await stack.client('440304').downloadMaterial(uploaded.body.digest, c.caseNumber);
+    expect(outsider.status).toBe(403);
+    outsider.body.resume();
   });
 
   it('withdrawal by the applicant through the collecting hall; the approving side can do nothing more', async () => {
@@ -216,5 +227,26 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
     expect(refusal).toMatchObject({ state: 'ACKNOWLEDGED' });
     expect([...(refusal.allowedActions as string[])].sort()).toEqual([MessageType.ORIGINALS_MAILED, MessageType.TERMINATION, MessageType.WITHDRAWAL].sort());
     await c.expectState('ACKNOWLEDGED');
+  });
+
+  it('refuses a message whose referenced material was never uploaded: MATERIAL_MISSING (422)', async () => {
+    const c = new Case();
+    await c.submit('1');
+    await c.acknowledge();
+    await c.step(B, MessageType.ACCEPTANCE);
+    await c.step(B, MessageType.CONCLUSION);
+    const ghost = { digest: `sha256:${'ab'.repeat(32)}`, size: 1024, mediaType: 'application/pdf', name: 'ghost.pdf' };
+    const signed = await signedMessage(stack.signingKey(B), {
+      caseNumber: c.caseNumber,
+      collaborationId: c.collaborationId,
+      sender: B,
+      recipient: A,
+      messageType: MessageType.RESULT_RETURN,
+      payload: demoLifecyclePayload(MessageType.RESULT_RETURN, 'default', ghost),
+    });
+    const refused = await stack.client(B).submit(signed.envelope);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'MATERIAL_MISSING', materials: [expect.objectContaining({ pointer: '/resultFile', reason: 'NOT_STORED' })] });
+    await c.expectState('APPROVED');
   });
 });

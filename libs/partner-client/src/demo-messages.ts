@@ -12,7 +12,14 @@ export function demoCaseNumber(collecting: string, serial: number | string = Mat
  * A realistic case-submission payload for an item covered between two districts: fictitious applicant
  * with a valid resident-ID check digit, the item's mandatory materials as digests.
  */
-export function demoSubmissionPayload(alliance: Alliance, from: string, to: string, itemCode?: string): Record<string, unknown> {
+export function demoSubmissionPayload(
+  alliance: Alliance,
+  from: string,
+  to: string,
+  itemCode?: string,
+  /** An uploaded material (POST /v1/materials) to attach as the first material's scan; without it the materials are paper copies. */
+  file?: { digest: string; size: number; mediaType: string; name: string },
+): Record<string, unknown> {
   const agreements = alliance.agreements.filter(
     (a) =>
       (a.collectingDistrict === from && a.approvingDistrict === to) ||
@@ -32,14 +39,13 @@ export function demoSubmissionPayload(alliance: Alliance, from: string, to: stri
     appliedAt: now,
     collectedBy: { officer: 'desk-07', hallName: '跨域通办窗口', collectedAt: now },
     intakeReceipt: { number: `SJ-${Date.now()}` },
-    materials: (materials.length ? materials : item.materials.slice(0, 1)).map((m) => ({
-      code: m.code,
-      name: m.name,
-      form: 'ELECTRONIC',
-      count: 1,
-      receivedAt: now,
-      file: { digest: `sha256:${'ab'.repeat(32)}`, size: 102400, mediaType: 'application/pdf', name: `${m.code}.pdf` },
-    })),
+    // Referenced files must be uploaded first (the gateway refuses unknown digests), so the demo
+    // materials are paper copies unless a real upload is passed in.
+    materials: (materials.length ? materials : item.materials.slice(0, 1)).map((m, i) =>
+      file && i === 0
+        ? { code: m.code, name: m.name, form: 'ELECTRONIC', count: 1, receivedAt: now, file }
+        : { code: m.code, name: m.name, form: 'COPY', count: 1, receivedAt: now },
+    ),
   };
 }
 

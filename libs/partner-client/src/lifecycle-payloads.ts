@@ -2,14 +2,22 @@ import { MessageType } from '@tongban/envelope';
 
 const now = () => new Date().toISOString();
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const digest = (seed: string) => `sha256:${Buffer.from(seed.padEnd(32, '0').slice(0, 32)).toString('hex')}`;
+function requireFile<T>(file: T | undefined, what: string): T {
+  if (!file) throw new Error(`Upload ${what} first (POST /v1/materials) and pass its reference`);
+  return file;
+}
 
 /**
  * Demo payloads for every lifecycle step after the submission, valid against the 1.0.0 contracts —
  * used by `tongban demo`, the lifecycle tests, and as examples for integrators. `variant` picks the
  * branch where a step has several (e.g. a conclusion 准予 or 不予).
  */
-export function demoLifecyclePayload(type: MessageType, variant: string = 'default'): Record<string, unknown> {
+export function demoLifecyclePayload(
+  type: MessageType,
+  variant: string = 'default',
+  /** An uploaded material for steps that carry a file (an electronic result); required for those. */
+  file?: { digest: string; size: number; mediaType: string; name: string },
+): Record<string, unknown> {
   switch (type) {
     case MessageType.SUPPLEMENT_REQUEST:
       return {
@@ -26,14 +34,9 @@ export function demoLifecyclePayload(type: MessageType, variant: string = 'defau
       return {
         noticeNumber: `BZ-${Date.now()}`,
         materials: [
-          {
-            code: 'M002',
-            name: '劳动合同',
-            form: 'ELECTRONIC',
-            count: 1,
-            receivedAt: now(),
-            file: { digest: digest('contract'), size: 204800, mediaType: 'application/pdf', name: 'labour-contract.pdf' },
-          },
+          file
+            ? { code: 'M002', name: '劳动合同', form: 'ELECTRONIC', count: 1, receivedAt: now(), file }
+            : { code: 'M002', name: '劳动合同', form: 'COPY', count: 1, receivedAt: now() },
         ],
         submittedAt: now(),
       };
@@ -67,7 +70,7 @@ export function demoLifecyclePayload(type: MessageType, variant: string = 'defau
     case MessageType.RESULT_RETURN:
       return variant === 'mail'
         ? { method: 'MAIL', waybill: { number: 'SF1234567890', carrier: 'EMS', sentAt: now() }, returnedAt: now() }
-        : { method: 'ELECTRONIC', resultFile: { digest: digest('result'), size: 102400, mediaType: 'application/pdf', name: 'result.pdf' }, returnedAt: now() };
+        : { method: 'ELECTRONIC', resultFile: requireFile(file, 'an electronic result'), returnedAt: now() };
     case MessageType.ORIGINALS_MAILED:
       return { waybill: { number: 'EMS9876543210', carrier: 'EMS', sentAt: now() }, materials: ['M001'] };
     case MessageType.DELIVERY_CONFIRMATION:

@@ -27,6 +27,8 @@ import {
 } from '../ports/handoff-store.port';
 import { GatewaySigner, OutboxSignal } from '../ports/message-publisher.port';
 import { NegotiatedContract, negotiateContract } from '../catalogue/contract-negotiation';
+import { CheckMaterialReferencesUseCase } from '../materials/check-material-references.usecase';
+import { MaterialsStore } from '../ports/materials.port';
 import type { AcceptMessageCommand, AcceptMessageResult } from './accept-message.command';
 
 const ENVELOPE_CODES: Record<EnvelopeErrorCode, CaseErrorCode> = {
@@ -54,6 +56,8 @@ export class AcceptMessageUseCase {
     private readonly outbox: OutboxSignal,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly materialReferences: CheckMaterialReferencesUseCase,
+    private readonly materials: MaterialsStore,
   ) {}
 
   async execute(command: AcceptMessageCommand): Promise<AcceptMessageResult> {
@@ -119,6 +123,8 @@ export class AcceptMessageUseCase {
     const negotiated = this.checkContract(decoded);
     this.checkSentAt(body.sentAt, receivedAt);
     const convertedPayload = negotiated.converter ? this.convert(decoded, negotiated) : undefined;
+    // Every file the payload references must be uploaded already, with that digest and size.
+    const materialDigests = await this.materialReferences.execute(body.payload, body.sender);
 
     const handler = this.catalogue.handlerFor(body.messageType);
     let caseLookup: Promise<CaseRecord | null> | undefined;
@@ -205,6 +211,8 @@ export class AcceptMessageUseCase {
       throw error;
     }
     this.outbox.notify();
+    // Lets both parties download the case's materials. Idempotent, so a resend after a crash here repairs it.
+    for (const digest of materialDigests) await this.materials.linkToCase(digest, body.caseNumber, receivedAt);
     return { messageId: body.messageId, messageType: body.messageType, receipt, duplicate: false };
   }
 
