@@ -150,12 +150,20 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
     await c.submit();
     await c.acknowledge();
     await c.step(B, MessageType.ACCEPTANCE);
+    const deadlines = async () => ((await stack.client(A).getCase(c.caseNumber)).body as { deadlines: Record<string, unknown> }).deadlines;
+    const accepted = await deadlines();
+    expect(accepted).toMatchObject({ receivedAt: expect.any(String), supplementNoticeDueAt: expect.any(String), acceptedAt: expect.any(String), pausedWorkingDays: 0 });
+    expect(Date.parse(accepted.promisedDueAt as string)).toBeLessThanOrEqual(Date.parse(accepted.statutoryDueAt as string));
     await c.step(B, MessageType.PROCESSING_STEP);
     await c.step(B, MessageType.SUSPENSION);
+    expect(await deadlines()).toMatchObject({ suspendedAt: expect.any(String) });
     await c.expectState('SUSPENDED', { [B]: [MessageType.RESUMPTION, MessageType.EVALUATION, MessageType.WITHDRAWAL, MessageType.TERMINATION] });
     await c.refused(A, MessageType.SUPPLEMENT); // suspended for an expert review, not waiting for A
     await c.step(B, MessageType.RESUMPTION);
     await c.expectState('IN_REVIEW');
+    // Suspended and resumed on the same working day: no working day paused, due dates unchanged
+    // (the arithmetic over real pauses is covered by deadline.rules.spec.ts with the 2026 calendar).
+    expect(await deadlines()).toMatchObject({ suspendedAt: null, pausedWorkingDays: 0, promisedDueAt: accepted.promisedDueAt, statutoryDueAt: accepted.statutoryDueAt });
     await c.step(B, MessageType.SUPPLEMENT_REQUEST, 'after-acceptance');
     await c.expectState('SUSPENDED', { [B]: [MessageType.EVALUATION, MessageType.WITHDRAWAL, MessageType.TERMINATION] });
     await c.step(A, MessageType.SUPPLEMENT);

@@ -2,6 +2,8 @@ export * from './case-error';
 export * from './case-state';
 export * from './catalogue/allowed-actions';
 export * from './catalogue/case-lifecycle';
+export * from './catalogue/deadline.rules';
+export * from './ports/calendars.port';
 export * from './catalogue/contract-negotiation';
 export * from './catalogue/message-catalogue';
 export * from './catalogue/message-handler';

@@ -10,10 +10,11 @@ import { RejectionEntity } from './entities/rejection.entity';
 import { HandoffBackbone1764072000000 } from './migrations/1764072000000-handoff-backbone';
 import { ContractConversions1764075600000 } from './migrations/1764075600000-contract-conversions';
 import { CaseLifecycle1764079200000 } from './migrations/1764079200000-case-lifecycle';
+import { CaseDeadlines1764086400000 } from './migrations/1764086400000-case-deadlines';
 import { Materials1764082800000 } from './migrations/1764082800000-materials';
 
 export const ENTITIES = [CaseEntity, MessageEntity, OutboxEntity, DeliveryEntity, RejectionEntity, AdminActionEntity];
-export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000];
+export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000];
 
 /** Any arbitrary constant: serialises migrations when several processes start at once. */
 const MIGRATION_LOCK_KEY = 7_242_001;

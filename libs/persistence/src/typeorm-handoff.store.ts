@@ -3,6 +3,7 @@ import {
   CaseConflictError,
   CaseRecord,
   CaseState,
+  CaseUpdate,
   DuplicateCaseError,
   DuplicateMessageError,
   HandoffStore,
@@ -15,6 +16,19 @@ import {
 import { DataSource, EntityManager } from 'typeorm';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** The only case columns a transition may set besides the state (the keys come from code, never from input). */
+const CASE_UPDATE_COLUMNS: Record<keyof CaseUpdate, string> = {
+  suspensionKind: 'suspension_kind',
+  receivedAt: 'received_at',
+  supplementNoticeDueAt: 'supplement_notice_due_at',
+  acceptedAt: 'accepted_at',
+  promisedDueAt: 'promised_due_at',
+  statutoryDueAt: 'statutory_due_at',
+  suspendedAt: 'suspended_at',
+  pausedWorkingDays: 'paused_working_days',
+  deadlineNote: 'deadline_note',
+};
 /** How long a relay may hold claimed outbox rows before another relay takes them over. */
 const OUTBOX_LEASE_SECONDS = 30;
 
@@ -78,6 +92,14 @@ function toCase(r: Row): CaseRecord {
     state: r.state as CaseState,
     caseType: r.case_type as string,
     suspensionKind: (r.suspension_kind as string | null) ?? null,
+    receivedAt: (r.received_at as Date | null) ?? null,
+    supplementNoticeDueAt: (r.supplement_notice_due_at as Date | null) ?? null,
+    acceptedAt: (r.accepted_at as Date | null) ?? null,
+    promisedDueAt: (r.promised_due_at as Date | null) ?? null,
+    statutoryDueAt: (r.statutory_due_at as Date | null) ?? null,
+    suspendedAt: (r.suspended_at as Date | null) ?? null,
+    pausedWorkingDays: Number(r.paused_working_days ?? 0),
+    deadlineNote: (r.deadline_note as string | null) ?? null,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
   };
@@ -158,12 +180,18 @@ export class TypeOrmHandoffStore extends HandoffStore {
 
   /** Compare-and-set on the state: of two conflicting messages racing on one case exactly one wins. */
   private async applyTransition(em: EntityManager, change: Extract<CaseChange, { kind: 'transition' }>): Promise<void> {
+    const params: unknown[] = [change.caseNumber, change.from, change.to, change.at];
+    const sets = Object.entries(change.set ?? {})
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => {
+        params.push(value);
+        return `${CASE_UPDATE_COLUMNS[key as keyof CaseUpdate]} = $${params.length}`;
+      });
     const [{ n }] = await em.query(
-      `WITH u AS (UPDATE cases SET state = $3, updated_at = $4, version = version + 1,
-                    suspension_kind = CASE WHEN $5::boolean THEN $6 ELSE suspension_kind END
+      `WITH u AS (UPDATE cases SET state = $3, updated_at = $4, version = version + 1${sets.map((x) => `, ${x}`).join('')}
                   WHERE case_number = $1 AND state = $2 RETURNING 1)
        SELECT count(*)::int AS n FROM u`,
-      [change.caseNumber, change.from, change.to, change.at, change.suspensionKind !== undefined, change.suspensionKind ?? null],
+      params,
     );
     if (n !== 1) {
       const rows: Row[] = await em.query(`SELECT state FROM cases WHERE case_number = $1`, [change.caseNumber]);

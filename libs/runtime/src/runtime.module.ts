@@ -61,6 +61,7 @@ export class RuntimeModule {
           maxMessageBytes: config.messages.maxBytes,
           sentAtPastSeconds: config.messages.sentAtPastSeconds,
           sentAtFutureSeconds: config.messages.sentAtFutureSeconds,
+          calendars: { forDistrict: (id: string) => runtime.calendars.forDistrict(id) },
         } satisfies ExchangePolicy,
       },
       { provide: MessageCatalogue, useValue: new MessageCatalogue() },

@@ -1,3 +1,4 @@
+import { CalendarSet, loadCalendars } from '@tongban/calendar';
 import { AppConfig } from '@tongban/config';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, SigningKey } from '@tongban/envelope';
@@ -6,6 +7,7 @@ import { Database, openDatabase } from '@tongban/persistence';
 import { ClientCertificateVerifier } from '@tongban/pki';
 import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { ExchangeMetrics } from './metrics';
@@ -28,11 +30,13 @@ export interface Runtime {
   certificates: ClientCertificateVerifier;
   tls: { cert: Buffer; key: Buffer; ca: Buffer; crl?: Buffer };
   outboxSignal: LocalOutboxSignal;
+  /** Working-day calendars (config/calendars): deadlines in each approving district's calendar. */
+  calendars: CalendarSet;
   close(): Promise<void>;
 }
 
 export interface CreateRuntimeOptions {
-  /** Repository root: where contracts/ lives. */
+  /** Installation root: where config/calendars lives. */
   rootDir: string;
   logger?: Logger;
   poolSize?: number;
@@ -82,6 +86,7 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
   };
   const certificates = new ClientCertificateVerifier({ caCertPem: tls.ca.toString('utf8'), crlPem: tls.crl?.toString('utf8') });
   const contracts = ContractRegistry.precompiled();
+  const calendars = loadCalendars(join(opts.rootDir, 'config', 'calendars'));
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: opts.poolSize });
   const districtIds = config.alliance.districts.map((d) => d.id);
@@ -123,6 +128,7 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
     certificates,
     tls,
     outboxSignal: new LocalOutboxSignal(),
+    calendars,
     close: async () => {
       await bus.close();
       await database.close();

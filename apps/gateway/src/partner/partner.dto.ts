@@ -91,6 +91,18 @@ export class TimelineEntryDto {
   @ApiProperty({ description: "Id of the gateway's receipt for it" }) receiptId!: string;
 }
 
+export class CaseDeadlinesDto {
+  @ApiProperty({ nullable: true, type: String, description: '签收 time (gateway clock)' }) receivedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Supplement notice due: 5 working days after receipt (行政许可法 Art. 32)' })
+  supplementNoticeDueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) acceptedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "承诺时限 in the approving district's working days, extended by pauses" }) promisedDueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '法定时限, extended by pauses' }) statutoryDueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) suspendedAt!: string | null;
+  @ApiProperty() pausedWorkingDays!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Why a due date is missing (e.g. no calendar yet for that year)' }) note!: string | null;
+}
+
 export class CaseViewDto {
   @ApiProperty() caseNumber!: string;
   @ApiProperty() collaborationId!: string;
@@ -103,6 +115,7 @@ export class CaseViewDto {
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ description: '办件类型: 1 即办件, 2 承诺件, 9 其他' }) caseType!: string;
   @ApiProperty({ nullable: true, type: String, description: 'While SUSPENDED: why' }) suspensionKind!: string | null;
+  @ApiProperty({ type: CaseDeadlinesDto }) deadlines!: CaseDeadlinesDto;
   @ApiProperty({ type: [String], description: 'Message types the calling district may send next' }) allowedActions!: string[];
   @ApiProperty({ type: [TimelineEntryDto], description: 'Every message of the case, oldest first' }) timeline!: TimelineEntryDto[];
 }

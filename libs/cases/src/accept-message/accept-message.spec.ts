@@ -1,3 +1,4 @@
+import { loadCalendars } from '@tongban/calendar';
 import { AppConfig, loadConfig } from '@tongban/config';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, MessageType, SigningKey, sha256Digest, signEnvelope } from '@tongban/envelope';
@@ -84,7 +85,7 @@ describe('AcceptMessageUseCase', () => {
       store as unknown as HandoffStore,
       keys,
       ContractRegistry.loadFromDirectory(join(ROOT, 'contracts')),
-      { alliance: config.alliance, maxMessageBytes: 65536, sentAtPastSeconds: 900, sentAtFutureSeconds: 120 },
+      { alliance: config.alliance, maxMessageBytes: 65536, sentAtPastSeconds: 900, sentAtFutureSeconds: 120, calendars: loadCalendars(join(ROOT, 'config', 'calendars')) },
       new MessageCatalogue(),
       { gatewayId: 'gw', signReceipt: async (body) => `receipt-for-${body.messageId}`, signConversion: async (body) => `conversion-for-${body.messageId}` },
       { notify: () => (notified += 1) },

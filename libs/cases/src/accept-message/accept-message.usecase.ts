@@ -137,6 +137,7 @@ export class AcceptMessageUseCase {
       loadCase: () => (caseLookup ??= this.store.findCase(body.caseNumber)),
       at: receivedAt,
       alliance: this.policy.alliance,
+      calendars: this.policy.calendars,
       store: this.store,
     });
 

@@ -2,6 +2,7 @@ import { MessageType } from '@tongban/envelope';
 import { CaseError, CaseErrorCode } from '../case-error';
 import type { CaseChange } from '../ports/handoff-store.port';
 import { resolveTransition } from './allowed-actions';
+import { caseUpdateFor } from './deadline.rules';
 import { requireCase, requireCounterparty } from './require-case';
 import type { HandlerContext, MessageHandler } from './message-handler';
 import type { CaseAcknowledgementPayload } from './payloads';
@@ -10,7 +11,7 @@ import type { CaseAcknowledgementPayload } from './payloads';
 export class CaseAcknowledgementHandler implements MessageHandler {
   readonly type = MessageType.CASE_ACKNOWLEDGEMENT;
 
-  async plan({ body, loadCase, at, store }: HandlerContext): Promise<CaseChange> {
+  async plan({ body, loadCase, at, store, alliance, calendars }: HandlerContext): Promise<CaseChange> {
     const payload = body.payload as unknown as CaseAcknowledgementPayload;
     const existingCase = await requireCase(body, await loadCase());
     requireCounterparty(existingCase, body);
@@ -28,6 +29,7 @@ export class CaseAcknowledgementHandler implements MessageHandler {
         { pointer: '/payload/acknowledgedMessageId' },
       );
     }
-    return { kind: 'transition', caseNumber: existingCase.caseNumber, from: existingCase.state, to, at };
+    const set = caseUpdateFor(this.type, existingCase, to, body.payload, at, alliance, calendars);
+    return { kind: 'transition', caseNumber: existingCase.caseNumber, from: existingCase.state, to, at, set };
   }
 }

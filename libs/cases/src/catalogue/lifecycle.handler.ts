@@ -1,9 +1,8 @@
 import { MessageType, decodeEnvelope } from '@tongban/envelope';
 import { CaseError, CaseErrorCode } from '../case-error';
-import { CaseState } from '../case-state';
 import type { CaseChange, CaseRecord, HandoffStore } from '../ports/handoff-store.port';
 import { resolveTransition } from './allowed-actions';
-import { SUPPLEMENT_AFTER_ACCEPTANCE } from './case-lifecycle';
+import { caseUpdateFor } from './deadline.rules';
 import type { HandlerContext, MessageHandler } from './message-handler';
 import { requireCase, requireCounterparty } from './require-case';
 
@@ -15,22 +14,14 @@ import { requireCase, requireCounterparty } from './require-case';
 export class LifecycleHandler implements MessageHandler {
   constructor(readonly type: MessageType) {}
 
-  async plan({ body, loadCase, at, store }: HandlerContext): Promise<CaseChange> {
+  async plan({ body, loadCase, at, store, alliance, calendars }: HandlerContext): Promise<CaseChange> {
     const record = await requireCase(body, await loadCase());
     requireCounterparty(record, body);
     const to = resolveTransition(record, body.sender, this.type, body.payload);
     if (this.type === MessageType.EVALUATION) await checkEvaluationRound(record, body.payload, store);
-    return { kind: 'transition', caseNumber: record.caseNumber, from: record.state, to, at, suspensionKind: suspensionAfter(this.type, record, to, body.payload) };
+    const set = caseUpdateFor(this.type, record, to, body.payload, at, alliance, calendars);
+    return { kind: 'transition', caseNumber: record.caseNumber, from: record.state, to, at, set };
   }
-}
-
-/** Why a case is paused: set on entering SUSPENDED, cleared on leaving it. */
-function suspensionAfter(type: MessageType, record: CaseRecord, to: CaseState, payload: Record<string, unknown>): string | null | undefined {
-  if (to === CaseState.SUSPENDED && record.state !== CaseState.SUSPENDED) {
-    return type === MessageType.SUPPLEMENT_REQUEST ? SUPPLEMENT_AFTER_ACCEPTANCE : String(payload.kind);
-  }
-  if (record.state === CaseState.SUSPENDED && to !== CaseState.SUSPENDED) return null;
-  return undefined;
 }
 
 /** 一次一评 / 一事一评: one rating per target, and one re-rating (round 2) after it, never more. */

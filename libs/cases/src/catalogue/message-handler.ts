@@ -1,5 +1,6 @@
 import type { Alliance } from '@tongban/config';
 import type { EnvelopeBody, MessageType } from '@tongban/envelope';
+import type { WorkingCalendars } from '../ports/calendars.port';
 import type { CaseChange, CaseRecord, HandoffStore } from '../ports/handoff-store.port';
 
 export interface HandlerContext {
@@ -10,6 +11,7 @@ export interface HandlerContext {
   loadCase(): Promise<CaseRecord | null>;
   at: Date;
   alliance: Alliance;
+  calendars: WorkingCalendars;
   store: HandoffStore;
 }
 

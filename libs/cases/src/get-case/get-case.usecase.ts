@@ -3,6 +3,8 @@ import { CaseError, CaseErrorCode } from '../case-error';
 import { allowedActions } from '../catalogue/allowed-actions';
 import { HandoffStore } from '../ports/handoff-store.port';
 
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
 /** A party's view of a case: its state and what the caller may send next. */
 @Injectable()
 export class GetCaseUseCase {
@@ -36,6 +38,16 @@ export class GetCaseUseCase {
       updatedAt: record.updatedAt.toISOString(),
       caseType: record.caseType,
       suspensionKind: record.suspensionKind,
+      deadlines: {
+        receivedAt: iso(record.receivedAt),
+        supplementNoticeDueAt: iso(record.supplementNoticeDueAt),
+        acceptedAt: iso(record.acceptedAt),
+        promisedDueAt: iso(record.promisedDueAt),
+        statutoryDueAt: iso(record.statutoryDueAt),
+        suspendedAt: iso(record.suspendedAt),
+        pausedWorkingDays: record.pausedWorkingDays,
+        note: record.deadlineNote,
+      },
       allowedActions: allowedActions(record, district),
       timeline,
     };

@@ -14,9 +14,36 @@ export interface CaseRecord {
   caseType: string;
   /** While SUSPENDED: why (a supplement after acceptance, or a special procedure). */
   suspensionKind: string | null;
+  /** When the approving side signed for it (签收): the 5-working-day supplement-notice rule runs from here. */
+  receivedAt: Date | null;
+  supplementNoticeDueAt: Date | null;
+  acceptedAt: Date | null;
+  /** Due dates in the approving district's working days, extended by every pause. */
+  promisedDueAt: Date | null;
+  statutoryDueAt: Date | null;
+  suspendedAt: Date | null;
+  pausedWorkingDays: number;
+  /** Why a due date could not be computed (e.g. no calendar yet for that year). */
+  deadlineNote: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The case fields a lifecycle step may change besides its state. */
+export type CaseUpdate = Partial<
+  Pick<
+    CaseRecord,
+    | 'suspensionKind'
+    | 'receivedAt'
+    | 'supplementNoticeDueAt'
+    | 'acceptedAt'
+    | 'promisedDueAt'
+    | 'statutoryDueAt'
+    | 'suspendedAt'
+    | 'pausedWorkingDays'
+    | 'deadlineNote'
+  >
+>;
 
 export interface StoredMessage {
   messageId: string;
@@ -50,7 +77,7 @@ export interface StoredMessage {
 /** What accepting a message does to its case: open it, or move it from one state to another. */
 export type CaseChange =
   | { kind: 'open'; record: CaseRecord }
-  | { kind: 'transition'; caseNumber: string; from: CaseState; to: CaseState; at: Date; suspensionKind?: string | null };
+  | { kind: 'transition'; caseNumber: string; from: CaseState; to: CaseState; at: Date; set?: CaseUpdate };
 
 export interface Rejection {
   receivedAt: Date;
