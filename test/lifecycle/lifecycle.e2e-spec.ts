@@ -1,4 +1,4 @@
-import { MessageType, sha256Digest } from '@tongban/envelope';
+import { MessageType, decodeEnvelope, sha256Digest, verifyEnvelope } from '@tongban/envelope';
 import { demoCaseNumber, demoLifecyclePayload, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
 import { v7 as uuidv7 } from 'uuid';
 import { Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
@@ -19,7 +19,7 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stack = await startStack({ databaseUrl: db.url, amqpPrefix: uniquePrefix('lifecycle') });
+    stack = await startStack({ databaseUrl: db.url, amqpPrefix: uniquePrefix('lifecycle'), env: { DEADLINE_CHECK_INTERVAL_MS: '200' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -256,5 +256,57 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'MATERIAL_MISSING', materials: [expect.objectContaining({ pointer: '/resultFile', reason: 'NOT_STORED' })] });
     await c.expectState('APPROVED');
+  });
+
+  it('warns both districts at 80% of a limit and again when it is overdue, once each, signed by the gateway', async () => {
+    const c = new Case();
+    await c.submit();
+    await c.acknowledge();
+    await c.step(B, MessageType.ACCEPTANCE);
+    // Move the clocks back instead of waiting days: accepted 10 days ago, promised limit passed an hour
+    // ago, statutory limit due tomorrow (past its 80% mark).
+    await stack.runtime.database.dataSource.query(
+      `UPDATE cases SET accepted_at = now() - interval '10 days', promised_due_at = now() - interval '1 hour',
+              statutory_due_at = now() + interval '1 day' WHERE case_number = $1`,
+      [c.caseNumber],
+    );
+    const expected = ['PROMISED/OVERDUE', 'PROMISED/WARNING', 'STATUTORY/WARNING'];
+    for (const district of [A, B]) {
+      const events = await eventually(async () => {
+        const items = (await stack.client(district).pull(null, 500)).body.items.filter(
+          (i) => i.caseNumber === c.caseNumber && i.messageType === MessageType.DEADLINE_EVENT,
+        );
+        return items.length >= expected.length ? items : undefined;
+      });
+      expect(events.every((e) => e.sender === 'gateway')).toBe(true);
+      const payloads = await Promise.all(
+        events.map(async (e) => {
+          const decoded = decodeEnvelope(e.envelope);
+          await verifyEnvelope(decoded, stack.runtime.keys); // the gateway's published key
+          const p = decoded.body.payload as { deadline: string; kind: string };
+          return `${p.deadline}/${p.kind}`;
+        }),
+      );
+      expect(payloads.sort()).toEqual(expected);
+      await stack.client(district).ack(events.map((e) => e.messageId));
+    }
+    // Several more timer ticks: nothing is announced twice.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const [{ events, messages }] = await stack.runtime.database.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM deadline_events WHERE case_number = $1) AS events,
+              (SELECT count(*)::int FROM messages WHERE case_number = $1 AND message_type = 'case.deadline-event') AS messages`,
+      [c.caseNumber],
+    );
+    expect({ events, messages }).toEqual({ events: 3, messages: 6 });
+    // A district cannot send one itself.
+    const forged = await signedMessage(stack.signingKey(A), {
+      caseNumber: c.caseNumber,
+      collaborationId: c.collaborationId,
+      sender: A,
+      recipient: B,
+      messageType: MessageType.DEADLINE_EVENT,
+      payload: { deadline: 'PROMISED', kind: 'OVERDUE', dueAt: new Date().toISOString(), startedAt: new Date().toISOString(), emittedAt: new Date().toISOString() },
+    });
+    expect((await stack.client(A).submit(forged.envelope)).body).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
   });
 });

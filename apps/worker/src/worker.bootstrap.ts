@@ -1,9 +1,10 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DeadLettersUseCase } from '@tongban/cases';
+import { DeadLettersUseCase, EmitDeadlineEventsUseCase } from '@tongban/cases';
 import { MessageType } from '@tongban/envelope';
 import { BusExceptionFilter, BusTransportStrategy } from '@tongban/messaging';
 import { PinoNestLogger, Runtime } from '@tongban/runtime';
+import { DeadlineTimer } from './deadline.timer';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -32,6 +33,14 @@ export async function bootstrapWorker(runtime: Runtime): Promise<RunningWorker> 
     await deadLetters.record(d.messageId, d.error ? `${d.reason}: ${d.error}` : d.reason);
   });
   await app.listen();
+  const deadlines = new DeadlineTimer(app.get(EmitDeadlineEventsUseCase), runtime.config.deadlines, runtime.logger.child({ component: 'deadline-timer' }));
+  deadlines.start();
   runtime.logger.info({ districts: districtIds.length, transport: runtime.bus.kind }, 'worker consuming');
-  return { app, close: () => app.close() };
+  return {
+    app,
+    close: async () => {
+      await deadlines.stop();
+      await app.close();
+    },
+  };
 }

@@ -28,3 +28,4 @@ export * from './materials/material-references';
 export * from './materials/check-material-references.usecase';
 export * from './materials/upload-material.usecase';
 export * from './materials/download-material.usecase';
+export * from './emit-deadline-events/emit-deadline-events.usecase';

@@ -159,6 +159,8 @@ export interface AppConfig {
     readonly pollIntervalMs: number;
   };
   readonly materials: MaterialsSettings;
+  /** Deadline timers in the worker: warn at this share of a limit (default 0.8), look every checkIntervalMs (default 30 s). */
+  readonly deadlines: { readonly warningShare: number; readonly checkIntervalMs: number };
   readonly gatewayId: string;
   readonly logLevel: LogLevel;
   readonly alliance: Alliance;

@@ -83,6 +83,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       store: s.materials?.store ?? MATERIALS_DEFAULTS.store,
       dir: s.materials?.dir ? resolve(rootDir, s.materials.dir) : join(resolve(rootDir, s.dataDir), MATERIALS_DEFAULTS.dirUnderDataDir),
     },
+    deadlines: { warningShare: s.deadlines?.warningShare ?? 0.8, checkIntervalMs: s.deadlines?.checkIntervalMs ?? 30_000 },
     gatewayId: s.gatewayId,
     logLevel: s.logLevel,
     alliance,

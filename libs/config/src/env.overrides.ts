@@ -31,6 +31,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ readonly name: string; readonly path
   { name: 'MATERIALS_MAX_BYTES', path: 'materials.maxBytes', kind: 'positiveInteger' },
   { name: 'MATERIALS_STORE', path: 'materials.store', kind: 'string' },
   { name: 'MATERIALS_DIR', path: 'materials.dir', kind: 'string' },
+  { name: 'DEADLINE_CHECK_INTERVAL_MS', path: 'deadlines.checkIntervalMs', kind: 'positiveInteger' },
 ];
 
 /** Reads a variable; empty counts as unset, as `FOO=` in a compose or unit file usually means. */

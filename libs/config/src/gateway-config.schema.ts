@@ -5,6 +5,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -122,6 +123,14 @@ export class MaterialsSchema {
 
 const OBJECT = 'must be an object of the documented shape';
 
+const SHARE = 'must be a number between 0 and 1 (exclusive), e.g. 0.8';
+
+/** Optional section: when the worker warns and how often it looks (see config.loader for defaults). */
+export class DeadlinesSchema {
+  @IsOptional() @IsNumber({}, msg(SHARE)) @Min(0.01, msg(SHARE)) @Max(0.99, msg(SHARE)) warningShare?: number;
+  @IsOptional() @IsInt(msg(POSITIVE)) @Min(1, msg(POSITIVE)) checkIntervalMs?: number;
+}
+
 export class GatewaySettingsSchema {
   @IsDefined(msg(OBJECT)) @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => ListenerSchema)
   partnerApi!: ListenerSchema;
@@ -162,6 +171,9 @@ export class GatewaySettingsSchema {
 
   @IsOptional() @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => MaterialsSchema)
   materials?: MaterialsSchema;
+
+  @IsOptional() @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => DeadlinesSchema)
+  deadlines?: DeadlinesSchema;
 
   @IsString(msg(`must match ${ID_PATTERN}`)) @Matches(ID_PATTERN, msg(`must match ${ID_PATTERN}`))
   gatewayId!: string;

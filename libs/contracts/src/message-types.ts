@@ -22,4 +22,5 @@ export const MESSAGE_TYPE_BY_CONTRACT_ID: Readonly<Record<string, string>> = {
   'evaluation': 'case.evaluation',
   'withdrawal': 'case.withdrawal',
   'termination': 'case.termination',
+  'deadline-event': 'case.deadline-event',
 };

@@ -21,6 +21,8 @@ export enum MessageType {
   EVALUATION = 'case.evaluation',
   WITHDRAWAL = 'case.withdrawal',
   TERMINATION = 'case.termination',
+  /** Sent by the gateway itself (sender `gateway`), never by a district. */
+  DEADLINE_EVENT = 'case.deadline-event',
 }
 
 /** A Record over the enum so that forgetting the contract id of a new type is a compile error. */
@@ -42,6 +44,7 @@ export const CONTRACT_ID_BY_TYPE: Record<MessageType, string> = {
   [MessageType.EVALUATION]: 'evaluation',
   [MessageType.WITHDRAWAL]: 'withdrawal',
   [MessageType.TERMINATION]: 'termination',
+  [MessageType.DEADLINE_EVENT]: 'deadline-event',
 };
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));

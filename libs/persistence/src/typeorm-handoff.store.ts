@@ -4,6 +4,7 @@ import {
   CaseRecord,
   CaseState,
   CaseUpdate,
+  DueDeadline,
   DuplicateCaseError,
   DuplicateMessageError,
   HandoffStore,
@@ -197,6 +198,62 @@ export class TypeOrmHandoffStore extends HandoffStore {
       const rows: Row[] = await em.query(`SELECT state FROM cases WHERE case_number = $1`, [change.caseNumber]);
       throw new CaseConflictError(change.caseNumber, rows.length ? (rows[0].state as CaseState) : null);
     }
+  }
+
+  async findDueDeadlines(now: Date, warningShare: number, limit: number): Promise<DueDeadline[]> {
+    // One row per (case, limit, kind) that is due: a paused (SUSPENDED) or finished case waits; the
+    // supplement-notice rule only runs until the case is accepted or refused.
+    const rows: Row[] = await this.db.query(
+      `WITH limits AS (
+         SELECT c.case_number, c.collaboration_id, c.collecting_district, c.approving_district, c.state,
+                l.deadline, l.started_at, l.due_at
+         FROM cases c
+         CROSS JOIN LATERAL (VALUES
+           ('SUPPLEMENT_NOTICE', c.received_at, CASE WHEN c.state IN ('ACKNOWLEDGED') THEN c.supplement_notice_due_at END),
+           ('PROMISED', c.accepted_at, c.promised_due_at),
+           ('STATUTORY', c.accepted_at, c.statutory_due_at)) AS l(deadline, started_at, due_at)
+         WHERE l.due_at IS NOT NULL AND l.started_at IS NOT NULL
+           AND c.state NOT IN ('SUSPENDED', 'NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'TERMINATED',
+                               'APPROVED', 'DENIED', 'CONCLUDED', 'RESULT_RETURNED', 'RESULT_IN_TRANSIT')),
+       due AS (
+         SELECT limits.*, k.kind FROM limits
+         CROSS JOIN LATERAL (VALUES
+           ('WARNING', started_at + (due_at - started_at) * $2::float8),
+           ('OVERDUE', due_at)) AS k(kind, fires_at)
+         WHERE k.fires_at <= $1)
+       SELECT d.* FROM due d
+       WHERE NOT EXISTS (SELECT 1 FROM deadline_events e WHERE e.case_number = d.case_number AND e.deadline = d.deadline AND e.kind = d.kind)
+       ORDER BY d.due_at LIMIT $3`,
+      [now, warningShare, limit],
+    );
+    return rows.map((r) => ({
+      caseNumber: r.case_number as string,
+      collaborationId: r.collaboration_id as string,
+      collectingDistrict: r.collecting_district as string,
+      approvingDistrict: r.approving_district as string,
+      deadline: r.deadline as DueDeadline['deadline'],
+      kind: r.kind as DueDeadline['kind'],
+      startedAt: r.started_at as Date,
+      dueAt: r.due_at as Date,
+    }));
+  }
+
+  async recordDeadlineEvent(event: DueDeadline, at: Date, messages: StoredMessage[]): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const inserted: Row[] = await em.query(
+        `INSERT INTO deadline_events (case_number, deadline, kind, due_at, emitted_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING case_number`,
+        [event.caseNumber, event.deadline, event.kind, event.dueAt, at],
+      );
+      if (inserted.length === 0) return false; // another worker announced it first
+      for (const m of messages) {
+        await em.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS})`, messageParams(m));
+        await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
+          m.messageId, m.recipient, m.messageType, m.acceptedAt,
+        ]);
+      }
+      return true;
+    });
   }
 
   async recordRejection(r: Rejection): Promise<void> {

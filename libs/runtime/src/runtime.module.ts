@@ -5,6 +5,7 @@ import {
   Clock,
   DeadLettersUseCase,
   DeliverMessageUseCase,
+  EmitDeadlineEventsUseCase,
   ExchangePolicy,
   GetCaseUseCase,
   GatewaySigner,
@@ -20,7 +21,7 @@ import {
   SystemClock,
 } from '@tongban/cases';
 import { ContractRegistry } from '@tongban/contracts';
-import { KeyRing, signConversion, signReceipt } from '@tongban/envelope';
+import { KeyRing, signConversion, signEnvelope, signReceipt } from '@tongban/envelope';
 import { TypeOrmHandoffStore } from '@tongban/persistence';
 import { v7 as uuidv7 } from 'uuid';
 import { MATERIAL_USE_CASES, materialsProviders } from './materials.providers';
@@ -39,6 +40,7 @@ const USE_CASES = [
   GetMessageStatusUseCase,
   GetCaseUseCase,
   DeadLettersUseCase,
+  EmitDeadlineEventsUseCase,
   ...MATERIAL_USE_CASES,
 ];
 
@@ -71,6 +73,7 @@ export class RuntimeModule {
           gatewayId: config.gatewayId,
           signReceipt: (body) => signReceipt(body, runtime.gatewaySigningKey),
           signConversion: (body) => signConversion(body, runtime.gatewaySigningKey),
+          signEnvelope: (body, contract) => signEnvelope(body, runtime.gatewaySigningKey, contract),
         } satisfies GatewaySigner,
       },
       { provide: OutboxSignal, useValue: runtime.outboxSignal },

@@ -87,7 +87,7 @@ describe('AcceptMessageUseCase', () => {
       ContractRegistry.loadFromDirectory(join(ROOT, 'contracts')),
       { alliance: config.alliance, maxMessageBytes: 65536, sentAtPastSeconds: 900, sentAtFutureSeconds: 120, calendars: loadCalendars(join(ROOT, 'config', 'calendars')) },
       new MessageCatalogue(),
-      { gatewayId: 'gw', signReceipt: async (body) => `receipt-for-${body.messageId}`, signConversion: async (body) => `conversion-for-${body.messageId}` },
+      { gatewayId: 'gw', signReceipt: async (body) => `receipt-for-${body.messageId}`, signConversion: async (body) => `conversion-for-${body.messageId}`, signEnvelope: async () => 'envelope' },
       { notify: () => (notified += 1) },
       { now: () => now } as Clock,
       { next: () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}` } as IdGenerator,

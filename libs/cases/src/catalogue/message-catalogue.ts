@@ -2,12 +2,13 @@ import { MessageType } from '@tongban/envelope';
 import { CaseAcknowledgementHandler } from './case-acknowledgement.handler';
 import { CaseSubmissionHandler } from './case-submission.handler';
 import { LIFECYCLE } from './case-lifecycle';
+import { GatewayOnlyHandler } from './gateway-only.handler';
 import { LifecycleHandler } from './lifecycle.handler';
 import type { MessageHandler } from './message-handler';
 
-/** Submission and 签收 have their own rules; every other step is the lifecycle table's. */
+/** Submission and 签收 have their own rules, deadline events come only from the gateway; every other step is the lifecycle table's. */
 function defaultHandlers(): MessageHandler[] {
-  const special = [new CaseSubmissionHandler(), new CaseAcknowledgementHandler()];
+  const special = [new CaseSubmissionHandler(), new CaseAcknowledgementHandler(), new GatewayOnlyHandler(MessageType.DEADLINE_EVENT)];
   const specialTypes = new Set<MessageType>(special.map((h) => h.type));
   return [...special, ...Object.values(MessageType).filter((t) => !specialTypes.has(t)).map((t) => new LifecycleHandler(t))];
 }

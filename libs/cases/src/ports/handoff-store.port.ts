@@ -111,6 +111,18 @@ export interface InboxItem {
   deliveredAt: Date;
 }
 
+/** A limit of a case that has reached its warning share or its due time and has not been announced. */
+export interface DueDeadline {
+  caseNumber: string;
+  collaborationId: string;
+  collectingDistrict: string;
+  approvingDistrict: string;
+  deadline: 'SUPPLEMENT_NOTICE' | 'PROMISED' | 'STATUTORY';
+  kind: 'WARNING' | 'OVERDUE';
+  startedAt: Date;
+  dueAt: Date;
+}
+
 export class CaseConflictError extends Error {
   constructor(readonly caseNumber: string, readonly actualState: CaseState | null) {
     super(`case ${caseNumber} is no longer in the expected state`);
@@ -143,6 +155,11 @@ export abstract class HandoffStore {
   /** message + case change + outbox row in ONE transaction. Throws CaseConflictError / DuplicateMessageError / DuplicateCaseError. */
   abstract commitAccepted(message: StoredMessage, change: CaseChange): Promise<void>;
   abstract recordRejection(rejection: Rejection): Promise<void>;
+
+  /** Limits of open, running cases whose warning share or due time has passed, not yet announced. */
+  abstract findDueDeadlines(now: Date, warningShare: number, limit: number): Promise<DueDeadline[]>;
+  /** Records the event and the gateway's messages announcing it (with their outbox rows) in ONE transaction; false if already recorded. */
+  abstract recordDeadlineEvent(event: DueDeadline, at: Date, messages: StoredMessage[]): Promise<boolean>;
 
   /** Locks up to `limit` outbox rows (SKIP LOCKED), hands them to `publish`, and deletes them and marks their messages QUEUED only if it resolves. */
   abstract relayOutbox(limit: number, publish: (items: OutboxItem[]) => Promise<void>, at: Date): Promise<number>;

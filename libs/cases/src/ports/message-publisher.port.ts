@@ -1,4 +1,4 @@
-import type { ConversionBody, ReceiptBody } from '@tongban/envelope';
+import type { ConversionBody, EnvelopeBody, ReceiptBody } from '@tongban/envelope';
 
 /** The broker as the outbox relay sees it: resolves only once every message is confirmed. */
 export interface PublishedMessage {
@@ -21,4 +21,6 @@ export abstract class GatewaySigner {
   abstract readonly gatewayId: string;
   abstract signReceipt(body: ReceiptBody): Promise<string>;
   abstract signConversion(body: ConversionBody): Promise<string>;
+  /** An envelope the gateway itself sends (sender `gateway`), e.g. a deadline event. */
+  abstract signEnvelope(body: EnvelopeBody, contract: { id: string; version: string }): Promise<string>;
 }

@@ -532,6 +532,41 @@ export const CATALOGUE: readonly ContractCatalogueEntry[] = [
     ]
   },
   {
+    "id": "deadline-event",
+    "messageType": "case.deadline-event",
+    "versions": [
+      {
+        "version": "1.0.0",
+        "title": "时限提醒 / Deadline event",
+        "description": "网关发给案件双方的时限预警或超期通知（DOMAIN §5），由网关签名（sender 为 gateway）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Warning or overdue notice the gateway sends to both districts of a case (DOMAIN §5), signed by the gateway (sender `gateway`). Describes the payload only; envelope fields are checked by @tongban/envelope.",
+        "schemaId": "https://tongban.example/contracts/deadline-event/1.0.0/schema.json",
+        "examples": [
+          {
+            "name": "promised-warning",
+            "payload": {
+              "deadline": "PROMISED",
+              "kind": "WARNING",
+              "dueAt": "2026-03-16T23:59:59.999+08:00",
+              "startedAt": "2026-03-02T09:00:00+08:00",
+              "warningShare": 0.8,
+              "emittedAt": "2026-03-13T09:00:05+08:00"
+            }
+          },
+          {
+            "name": "statutory-overdue",
+            "payload": {
+              "deadline": "STATUTORY",
+              "kind": "OVERDUE",
+              "dueAt": "2026-03-30T23:59:59.999+08:00",
+              "startedAt": "2026-03-02T09:00:00+08:00",
+              "emittedAt": "2026-03-31T00:00:30+08:00"
+            }
+          }
+        ]
+      }
+    ]
+  },
+  {
     "id": "delivery-confirmation",
     "messageType": "case.delivery-confirmation",
     "versions": [

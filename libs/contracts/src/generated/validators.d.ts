@@ -7,6 +7,7 @@ declare const validators: {
   readonly 'case-submission@1.0.0': ValidateFunction;
   readonly 'case-submission@2.0.0': ValidateFunction;
   readonly 'conclusion@1.0.0': ValidateFunction;
+  readonly 'deadline-event@1.0.0': ValidateFunction;
   readonly 'delivery-confirmation@1.0.0': ValidateFunction;
   readonly 'evaluation@1.0.0': ValidateFunction;
   readonly 'non-acceptance@1.0.0': ValidateFunction;

@@ -6954,13 +6954,12 @@ return errors === 0;
 }
 validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["delivery-confirmation@1.0.0"] = validate37;
-const schema118 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/delivery-confirmation/1.0.0/schema.json","title":"出件送达 / Delivery confirmation","description":"结果已交付申请人的确认（出件/送达，DOMAIN §3 第7步）：窗口出件、邮寄签收或电子送达。只描述 payload；信封字段由 @tongban/envelope 校验。 / Confirmation that the result reached the applicant (DOMAIN §3 step 7): handed over at the window, mail delivered, or delivered electronically. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["method","deliveredAt"],"properties":{"method":{"description":"送达方式：WINDOW_HANDOVER 窗口出件（统一出件），MAIL_DELIVERED 邮寄已签收，ELECTRONIC 电子送达 / Method: WINDOW_HANDOVER (handed over at the window), MAIL_DELIVERED (mail signed for), ELECTRONIC (delivered electronically)","type":"string","enum":["WINDOW_HANDOVER","MAIL_DELIVERED","ELECTRONIC"]},"deliveredAt":{"description":"送达时间 / Time of delivery","$ref":"#/$defs/dateTime"},"recipientName":{"description":"签收人姓名（申请人、代理人或代收人） / Name of the person who received it (applicant, agent or proxy)","$ref":"#/$defs/text"},"officer":{"description":"出件人员 / Officer who handed it over","$ref":"#/$defs/text"}},"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+exports["deadline-event@1.0.0"] = validate37;
+const schema118 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/deadline-event/1.0.0/schema.json","title":"时限提醒 / Deadline event","description":"网关发给案件双方的时限预警或超期通知（DOMAIN §5），由网关签名（sender 为 gateway）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Warning or overdue notice the gateway sends to both districts of a case (DOMAIN §5), signed by the gateway (sender `gateway`). Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["deadline","kind","dueAt","startedAt","emittedAt"],"properties":{"deadline":{"description":"哪个时限：SUPPLEMENT_NOTICE 补正告知（签收后5个工作日），PROMISED 承诺时限，STATUTORY 法定时限 / Which limit: the 5-working-day supplement notice after receipt, the promised limit, the statutory limit","type":"string","enum":["SUPPLEMENT_NOTICE","PROMISED","STATUTORY"]},"kind":{"description":"WARNING 预警（已用去设定比例的时限），OVERDUE 已超期 / WARNING when the configured share of the limit is used, OVERDUE when it has passed","type":"string","enum":["WARNING","OVERDUE"]},"dueAt":{"description":"到期时间（办理地工作日历，已含暂停顺延） / Due instant (approving district's working-day calendar, extended by pauses)","$ref":"#/$defs/dateTime"},"startedAt":{"description":"时限起算时间 / When the limit started","$ref":"#/$defs/dateTime"},"warningShare":{"description":"预警比例（仅 WARNING），如 0.8 / Share of the limit at which the warning fires (WARNING only), e.g. 0.8","type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"emittedAt":{"description":"网关发出时间 / When the gateway emitted the event","$ref":"#/$defs/dateTime"}},"$defs":{"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
 const schema119 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema120 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://tongban.example/contracts/delivery-confirmation/1.0.0/schema.json" */;
+/*# sourceURL="https://tongban.example/contracts/deadline-event/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate37.evaluated;
@@ -6971,8 +6970,289 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.deadline === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deadline"},message:"must have required property '"+"deadline"+"'",schema:schema118.required,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema118.required,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.dueAt === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dueAt"},message:"must have required property '"+"dueAt"+"'",schema:schema118.required,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.startedAt === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'",schema:schema118.required,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.emittedAt === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "emittedAt"},message:"must have required property '"+"emittedAt"+"'",schema:schema118.required,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "deadline") || (key0 === "kind")) || (key0 === "dueAt")) || (key0 === "startedAt")) || (key0 === "warningShare")) || (key0 === "emittedAt"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.deadline !== undefined){
+let data0 = data.deadline;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.deadline.type,parentSchema:schema118.properties.deadline,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!(((data0 === "SUPPLEMENT_NOTICE") || (data0 === "PROMISED")) || (data0 === "STATUTORY"))){
+const err7 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/enum",keyword:"enum",params:{allowedValues: schema118.properties.deadline.enum},message:"must be equal to one of the allowed values",schema:schema118.properties.deadline.enum,parentSchema:schema118.properties.deadline,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.kind.type,parentSchema:schema118.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!((data1 === "WARNING") || (data1 === "OVERDUE"))){
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema118.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema118.properties.kind.enum,parentSchema:schema118.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.dueAt !== undefined){
+let data2 = data.dueAt;
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+const err10 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema119,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(formats0.validate(data2))){
+const err11 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema119,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.startedAt !== undefined){
+let data3 = data.startedAt;
+if(typeof data3 === "string"){
+if(!pattern7.test(data3)){
+const err13 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema119,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(formats0.validate(data3))){
+const err14 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema119,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.warningShare !== undefined){
+let data4 = data.warningShare;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 >= 1 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/warningShare",schemaPath:"#/properties/warningShare/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1",schema:1,parentSchema:schema118.properties.warningShare,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data4 <= 0 || isNaN(data4)){
+const err17 = {instancePath:instancePath+"/warningShare",schemaPath:"#/properties/warningShare/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema118.properties.warningShare,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/warningShare",schemaPath:"#/properties/warningShare/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema118.properties.warningShare.type,parentSchema:schema118.properties.warningShare,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.emittedAt !== undefined){
+let data5 = data.emittedAt;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err19 = {instancePath:instancePath+"/emittedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema119,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(!(formats0.validate(data5))){
+const err20 = {instancePath:instancePath+"/emittedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema119,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/emittedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data5};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["delivery-confirmation@1.0.0"] = validate38;
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/delivery-confirmation/1.0.0/schema.json","title":"出件送达 / Delivery confirmation","description":"结果已交付申请人的确认（出件/送达，DOMAIN §3 第7步）：窗口出件、邮寄签收或电子送达。只描述 payload；信封字段由 @tongban/envelope 校验。 / Confirmation that the result reached the applicant (DOMAIN §3 step 7): handed over at the window, mail delivered, or delivered electronically. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["method","deliveredAt"],"properties":{"method":{"description":"送达方式：WINDOW_HANDOVER 窗口出件（统一出件），MAIL_DELIVERED 邮寄已签收，ELECTRONIC 电子送达 / Method: WINDOW_HANDOVER (handed over at the window), MAIL_DELIVERED (mail signed for), ELECTRONIC (delivered electronically)","type":"string","enum":["WINDOW_HANDOVER","MAIL_DELIVERED","ELECTRONIC"]},"deliveredAt":{"description":"送达时间 / Time of delivery","$ref":"#/$defs/dateTime"},"recipientName":{"description":"签收人姓名（申请人、代理人或代收人） / Name of the person who received it (applicant, agent or proxy)","$ref":"#/$defs/text"},"officer":{"description":"出件人员 / Officer who handed it over","$ref":"#/$defs/text"}},"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema123 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema124 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://tongban.example/contracts/delivery-confirmation/1.0.0/schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.method === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema118.required,parentSchema:schema118,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema122.required,parentSchema:schema122,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6982,7 +7262,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.deliveredAt === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deliveredAt"},message:"must have required property '"+"deliveredAt"+"'",schema:schema118.required,parentSchema:schema118,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deliveredAt"},message:"must have required property '"+"deliveredAt"+"'",schema:schema122.required,parentSchema:schema122,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6993,7 +7273,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "method") || (key0 === "deliveredAt")) || (key0 === "recipientName")) || (key0 === "officer"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema122,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7006,7 +7286,7 @@ errors++;
 if(data.method !== undefined){
 let data0 = data.method;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.method.type,parentSchema:schema118.properties.method,data:data0};
+const err3 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.method.type,parentSchema:schema122.properties.method,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7016,7 +7296,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data0 === "WINDOW_HANDOVER") || (data0 === "MAIL_DELIVERED")) || (data0 === "ELECTRONIC"))){
-const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema118.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema118.properties.method.enum,parentSchema:schema118.properties.method,data:data0};
+const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema122.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.method.enum,parentSchema:schema122.properties.method,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7030,7 +7310,7 @@ if(data.deliveredAt !== undefined){
 let data1 = data.deliveredAt;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err5 = {instancePath:instancePath+"/deliveredAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema119,data:data1};
+const err5 = {instancePath:instancePath+"/deliveredAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema123,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7040,7 +7320,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(formats0.validate(data1))){
-const err6 = {instancePath:instancePath+"/deliveredAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema119,data:data1};
+const err6 = {instancePath:instancePath+"/deliveredAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema123,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7051,7 +7331,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/deliveredAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema119.type,parentSchema:schema119,data:data1};
+const err7 = {instancePath:instancePath+"/deliveredAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.type,parentSchema:schema123,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7065,7 +7345,7 @@ if(data.recipientName !== undefined){
 let data2 = data.recipientName;
 if(typeof data2 === "string"){
 if(func1(data2) > 200){
-const err8 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema120,data:data2};
+const err8 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema124,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7075,7 +7355,7 @@ vErrors.push(err8);
 errors++;
 }
 if(func1(data2) < 1){
-const err9 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema120,data:data2};
+const err9 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema124,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7085,7 +7365,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err10 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema120,data:data2};
+const err10 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema124,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7096,7 +7376,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.type,parentSchema:schema120,data:data2};
+const err11 = {instancePath:instancePath+"/recipientName",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.type,parentSchema:schema124,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7110,7 +7390,7 @@ if(data.officer !== undefined){
 let data3 = data.officer;
 if(typeof data3 === "string"){
 if(func1(data3) > 200){
-const err12 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema120,data:data3};
+const err12 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema124,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7120,7 +7400,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func1(data3) < 1){
-const err13 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema120,data:data3};
+const err13 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema124,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7130,7 +7410,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err14 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema120,data:data3};
+const err14 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema124,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7141,7 +7421,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema120.type,parentSchema:schema120,data:data3};
+const err15 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.type,parentSchema:schema124,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7153,7 +7433,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.type,parentSchema:schema122,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7162,22 +7442,22 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["evaluation@1.0.0"] = validate38;
-const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/evaluation/1.0.0/schema.json","title":"好差评 / Evaluation","description":"申请人对窗口服务（一次一评）或办件办理（一事一评）的评价（DOMAIN §3 第8步、§6）：命名的满意度等级、渠道、轮次、指标、评语。不含评价人个人信息。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the applicant’s rating of the window service (one rating per visit) or of the case handling (one rating per case) (DOMAIN §3 step 8, §6): named level, channel, round, indicators, comment. No personal data of the evaluator. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["target","round","level","channel","evaluatedAt","evaluator"],"properties":{"target":{"description":"评价对象：WINDOW_SERVICE 收件地窗口服务（一次一评），CASE_HANDLING 办理地办件办理（一事一评） / What is rated: WINDOW_SERVICE, the window service at the collecting hall (one rating per visit), or CASE_HANDLING, the handling of the case by the approving jurisdiction (one rating per case)","type":"string","enum":["WINDOW_SERVICE","CASE_HANDLING"]},"round":{"description":"评价轮次：1 首次评价，2 二次评价（改评，限一次） / Round: 1 first rating, 2 re-rating (once only)","type":"integer","enum":[1,2]},"level":{"description":"满意度等级，用命名值：VERY_SATISFIED 非常满意，SATISFIED 满意，BASIC_SATISFIED 基本满意，DISSATISFIED 不满意，VERY_DISSATISFIED 非常不满意。绝不用数字：GB/T 39046-2020 以 1 表示非常满意，而常用的上报接口以 1 表示非常不满意，两种编码顺序相反，裸数字无法判断含义；合作方的数字编码在网关边缘按合作方映射表转换。DISSATISFIED 和 VERY_DISSATISFIED 为差评，触发回访整改 / Satisfaction level, by name: VERY_SATISFIED, SATISFIED, BASIC_SATISFIED, DISSATISFIED, VERY_DISSATISFIED. Never a digit: GB/T 39046-2020 encodes 1 = very satisfied while a common reporting interface encodes 1 = very dissatisfied; with two opposite orders in use a bare digit cannot be read, so partners’ digit codes are translated at the edge with the per-partner mapping table. DISSATISFIED and VERY_DISSATISFIED are bad ratings (差评) and trigger a call-back and rectification","type":"string","enum":["VERY_SATISFIED","SATISFIED","BASIC_SATISFIED","DISSATISFIED","VERY_DISSATISFIED"]},"channel":{"description":"评价渠道：PC 电脑端，MOBILE 移动端（App、小程序），QR_CODE 扫码评价，HALL_TABLET 窗口评价器，HALL_TERMINAL 大厅自助终端，PHONE 电话（如12345回访），SMS 短信 / Channel: PC, MOBILE (app, mini-program), QR_CODE (scanned code), HALL_TABLET (rating pad at the window), HALL_TERMINAL (self-service terminal in the hall), PHONE (e.g. a 12345 call-back), SMS","type":"string","enum":["PC","MOBILE","QR_CODE","HALL_TABLET","HALL_TERMINAL","PHONE","SMS"]},"evaluatedAt":{"description":"评价时间 / Time of the rating","$ref":"#/$defs/dateTime"},"indicatorCodes":{"description":"评价指标代码（不透明，取自好差评指标体系），不重复 / Evaluation indicator codes (opaque, from the rating indicator system), no duplicates","type":"array","maxItems":50,"uniqueItems":true,"items":{"description":"评价指标代码 / Indicator code","$ref":"#/$defs/code"}},"comment":{"description":"评语，最多500字 / Comment, at most 500 characters","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"},"evaluator":{"description":"评价人，只记类型，不含个人信息 / Evaluator: kind only, no personal data","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"评价人类型：APPLICANT 申请人，AGENT 代理人 / Evaluator kind: APPLICANT or AGENT","type":"string","enum":["APPLICANT","AGENT"]}}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema123 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema124 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
+exports["evaluation@1.0.0"] = validate39;
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/evaluation/1.0.0/schema.json","title":"好差评 / Evaluation","description":"申请人对窗口服务（一次一评）或办件办理（一事一评）的评价（DOMAIN §3 第8步、§6）：命名的满意度等级、渠道、轮次、指标、评语。不含评价人个人信息。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the applicant’s rating of the window service (one rating per visit) or of the case handling (one rating per case) (DOMAIN §3 step 8, §6): named level, channel, round, indicators, comment. No personal data of the evaluator. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["target","round","level","channel","evaluatedAt","evaluator"],"properties":{"target":{"description":"评价对象：WINDOW_SERVICE 收件地窗口服务（一次一评），CASE_HANDLING 办理地办件办理（一事一评） / What is rated: WINDOW_SERVICE, the window service at the collecting hall (one rating per visit), or CASE_HANDLING, the handling of the case by the approving jurisdiction (one rating per case)","type":"string","enum":["WINDOW_SERVICE","CASE_HANDLING"]},"round":{"description":"评价轮次：1 首次评价，2 二次评价（改评，限一次） / Round: 1 first rating, 2 re-rating (once only)","type":"integer","enum":[1,2]},"level":{"description":"满意度等级，用命名值：VERY_SATISFIED 非常满意，SATISFIED 满意，BASIC_SATISFIED 基本满意，DISSATISFIED 不满意，VERY_DISSATISFIED 非常不满意。绝不用数字：GB/T 39046-2020 以 1 表示非常满意，而常用的上报接口以 1 表示非常不满意，两种编码顺序相反，裸数字无法判断含义；合作方的数字编码在网关边缘按合作方映射表转换。DISSATISFIED 和 VERY_DISSATISFIED 为差评，触发回访整改 / Satisfaction level, by name: VERY_SATISFIED, SATISFIED, BASIC_SATISFIED, DISSATISFIED, VERY_DISSATISFIED. Never a digit: GB/T 39046-2020 encodes 1 = very satisfied while a common reporting interface encodes 1 = very dissatisfied; with two opposite orders in use a bare digit cannot be read, so partners’ digit codes are translated at the edge with the per-partner mapping table. DISSATISFIED and VERY_DISSATISFIED are bad ratings (差评) and trigger a call-back and rectification","type":"string","enum":["VERY_SATISFIED","SATISFIED","BASIC_SATISFIED","DISSATISFIED","VERY_DISSATISFIED"]},"channel":{"description":"评价渠道：PC 电脑端，MOBILE 移动端（App、小程序），QR_CODE 扫码评价，HALL_TABLET 窗口评价器，HALL_TERMINAL 大厅自助终端，PHONE 电话（如12345回访），SMS 短信 / Channel: PC, MOBILE (app, mini-program), QR_CODE (scanned code), HALL_TABLET (rating pad at the window), HALL_TERMINAL (self-service terminal in the hall), PHONE (e.g. a 12345 call-back), SMS","type":"string","enum":["PC","MOBILE","QR_CODE","HALL_TABLET","HALL_TERMINAL","PHONE","SMS"]},"evaluatedAt":{"description":"评价时间 / Time of the rating","$ref":"#/$defs/dateTime"},"indicatorCodes":{"description":"评价指标代码（不透明，取自好差评指标体系），不重复 / Evaluation indicator codes (opaque, from the rating indicator system), no duplicates","type":"array","maxItems":50,"uniqueItems":true,"items":{"description":"评价指标代码 / Indicator code","$ref":"#/$defs/code"}},"comment":{"description":"评语，最多500字 / Comment, at most 500 characters","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"},"evaluator":{"description":"评价人，只记类型，不含个人信息 / Evaluator: kind only, no personal data","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"评价人类型：APPLICANT 申请人，AGENT 代理人 / Evaluator kind: APPLICANT or AGENT","type":"string","enum":["APPLICANT","AGENT"]}}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema127 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema128 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
 const func0 = require("ajv/dist/runtime/equal").default;
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/evaluation/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7186,7 +7466,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.target === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7196,7 +7476,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.round === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "round"},message:"must have required property '"+"round"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "round"},message:"must have required property '"+"round"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7206,7 +7486,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.level === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7216,7 +7496,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.channel === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7226,7 +7506,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.evaluatedAt === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "evaluatedAt"},message:"must have required property '"+"evaluatedAt"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "evaluatedAt"},message:"must have required property '"+"evaluatedAt"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7236,7 +7516,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.evaluator === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "evaluator"},message:"must have required property '"+"evaluator"+"'",schema:schema122.required,parentSchema:schema122,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "evaluator"},message:"must have required property '"+"evaluator"+"'",schema:schema126.required,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7247,7 +7527,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "target") || (key0 === "round")) || (key0 === "level")) || (key0 === "channel")) || (key0 === "evaluatedAt")) || (key0 === "indicatorCodes")) || (key0 === "comment")) || (key0 === "evaluator"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema122,data};
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7260,7 +7540,7 @@ errors++;
 if(data.target !== undefined){
 let data0 = data.target;
 if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.target.type,parentSchema:schema122.properties.target,data:data0};
+const err7 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.target.type,parentSchema:schema126.properties.target,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7270,7 +7550,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data0 === "WINDOW_SERVICE") || (data0 === "CASE_HANDLING"))){
-const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/enum",keyword:"enum",params:{allowedValues: schema122.properties.target.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.target.enum,parentSchema:schema122.properties.target,data:data0};
+const err8 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/enum",keyword:"enum",params:{allowedValues: schema126.properties.target.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.target.enum,parentSchema:schema126.properties.target,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7283,7 +7563,7 @@ errors++;
 if(data.round !== undefined){
 let data1 = data.round;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err9 = {instancePath:instancePath+"/round",schemaPath:"#/properties/round/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema122.properties.round.type,parentSchema:schema122.properties.round,data:data1};
+const err9 = {instancePath:instancePath+"/round",schemaPath:"#/properties/round/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema126.properties.round.type,parentSchema:schema126.properties.round,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7293,7 +7573,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data1 === 1) || (data1 === 2))){
-const err10 = {instancePath:instancePath+"/round",schemaPath:"#/properties/round/enum",keyword:"enum",params:{allowedValues: schema122.properties.round.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.round.enum,parentSchema:schema122.properties.round,data:data1};
+const err10 = {instancePath:instancePath+"/round",schemaPath:"#/properties/round/enum",keyword:"enum",params:{allowedValues: schema126.properties.round.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.round.enum,parentSchema:schema126.properties.round,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7306,7 +7586,7 @@ errors++;
 if(data.level !== undefined){
 let data2 = data.level;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.level.type,parentSchema:schema122.properties.level,data:data2};
+const err11 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.level.type,parentSchema:schema126.properties.level,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7316,7 +7596,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!(((((data2 === "VERY_SATISFIED") || (data2 === "SATISFIED")) || (data2 === "BASIC_SATISFIED")) || (data2 === "DISSATISFIED")) || (data2 === "VERY_DISSATISFIED"))){
-const err12 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema122.properties.level.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.level.enum,parentSchema:schema122.properties.level,data:data2};
+const err12 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema126.properties.level.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.level.enum,parentSchema:schema126.properties.level,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7329,7 +7609,7 @@ errors++;
 if(data.channel !== undefined){
 let data3 = data.channel;
 if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.channel.type,parentSchema:schema122.properties.channel,data:data3};
+const err13 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.channel.type,parentSchema:schema126.properties.channel,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7339,7 +7619,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!(((((((data3 === "PC") || (data3 === "MOBILE")) || (data3 === "QR_CODE")) || (data3 === "HALL_TABLET")) || (data3 === "HALL_TERMINAL")) || (data3 === "PHONE")) || (data3 === "SMS"))){
-const err14 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema122.properties.channel.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.channel.enum,parentSchema:schema122.properties.channel,data:data3};
+const err14 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema126.properties.channel.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.channel.enum,parentSchema:schema126.properties.channel,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7353,7 +7633,7 @@ if(data.evaluatedAt !== undefined){
 let data4 = data.evaluatedAt;
 if(typeof data4 === "string"){
 if(!pattern7.test(data4)){
-const err15 = {instancePath:instancePath+"/evaluatedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema123,data:data4};
+const err15 = {instancePath:instancePath+"/evaluatedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema127,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7363,7 +7643,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!(formats0.validate(data4))){
-const err16 = {instancePath:instancePath+"/evaluatedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema123,data:data4};
+const err16 = {instancePath:instancePath+"/evaluatedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema127,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7374,7 +7654,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/evaluatedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema123.type,parentSchema:schema123,data:data4};
+const err17 = {instancePath:instancePath+"/evaluatedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.type,parentSchema:schema127,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7388,7 +7668,7 @@ if(data.indicatorCodes !== undefined){
 let data5 = data.indicatorCodes;
 if(Array.isArray(data5)){
 if(data5.length > 50){
-const err18 = {instancePath:instancePath+"/indicatorCodes",schemaPath:"#/properties/indicatorCodes/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema122.properties.indicatorCodes,data:data5};
+const err18 = {instancePath:instancePath+"/indicatorCodes",schemaPath:"#/properties/indicatorCodes/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema126.properties.indicatorCodes,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7402,7 +7682,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
 if(!pattern16.test(data6)){
-const err19 = {instancePath:instancePath+"/indicatorCodes/" + i0,schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema124,data:data6};
+const err19 = {instancePath:instancePath+"/indicatorCodes/" + i0,schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema128,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7413,7 +7693,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/indicatorCodes/" + i0,schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema124.type,parentSchema:schema124,data:data6};
+const err20 = {instancePath:instancePath+"/indicatorCodes/" + i0,schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.type,parentSchema:schema128,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7430,7 +7710,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data5[i1], data5[j0])){
-const err21 = {instancePath:instancePath+"/indicatorCodes",schemaPath:"#/properties/indicatorCodes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema122.properties.indicatorCodes,data:data5};
+const err21 = {instancePath:instancePath+"/indicatorCodes",schemaPath:"#/properties/indicatorCodes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema126.properties.indicatorCodes,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7445,7 +7725,7 @@ break outer0;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/indicatorCodes",schemaPath:"#/properties/indicatorCodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema122.properties.indicatorCodes.type,parentSchema:schema122.properties.indicatorCodes,data:data5};
+const err22 = {instancePath:instancePath+"/indicatorCodes",schemaPath:"#/properties/indicatorCodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema126.properties.indicatorCodes.type,parentSchema:schema126.properties.indicatorCodes,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -7459,7 +7739,7 @@ if(data.comment !== undefined){
 let data7 = data.comment;
 if(typeof data7 === "string"){
 if(func1(data7) > 500){
-const err23 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema122.properties.comment,data:data7};
+const err23 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema126.properties.comment,data:data7};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7469,7 +7749,7 @@ vErrors.push(err23);
 errors++;
 }
 if(func1(data7) < 1){
-const err24 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema122.properties.comment,data:data7};
+const err24 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema126.properties.comment,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7479,7 +7759,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!pattern4.test(data7)){
-const err25 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema122.properties.comment,data:data7};
+const err25 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema126.properties.comment,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7490,7 +7770,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.comment.type,parentSchema:schema122.properties.comment,data:data7};
+const err26 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.comment.type,parentSchema:schema126.properties.comment,data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7504,7 +7784,7 @@ if(data.evaluator !== undefined){
 let data8 = data.evaluator;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.kind === undefined){
-const err27 = {instancePath:instancePath+"/evaluator",schemaPath:"#/properties/evaluator/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema122.properties.evaluator.required,parentSchema:schema122.properties.evaluator,data:data8};
+const err27 = {instancePath:instancePath+"/evaluator",schemaPath:"#/properties/evaluator/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema126.properties.evaluator.required,parentSchema:schema126.properties.evaluator,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7515,7 +7795,7 @@ errors++;
 }
 for(const key1 in data8){
 if(!(key1 === "kind")){
-const err28 = {instancePath:instancePath+"/evaluator",schemaPath:"#/properties/evaluator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema122.properties.evaluator,data:data8};
+const err28 = {instancePath:instancePath+"/evaluator",schemaPath:"#/properties/evaluator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema126.properties.evaluator,data:data8};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -7528,7 +7808,7 @@ errors++;
 if(data8.kind !== undefined){
 let data9 = data8.kind;
 if(typeof data9 !== "string"){
-const err29 = {instancePath:instancePath+"/evaluator/kind",schemaPath:"#/properties/evaluator/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema122.properties.evaluator.properties.kind.type,parentSchema:schema122.properties.evaluator.properties.kind,data:data9};
+const err29 = {instancePath:instancePath+"/evaluator/kind",schemaPath:"#/properties/evaluator/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.properties.evaluator.properties.kind.type,parentSchema:schema126.properties.evaluator.properties.kind,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -7538,7 +7818,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!((data9 === "APPLICANT") || (data9 === "AGENT"))){
-const err30 = {instancePath:instancePath+"/evaluator/kind",schemaPath:"#/properties/evaluator/properties/kind/enum",keyword:"enum",params:{allowedValues: schema122.properties.evaluator.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema122.properties.evaluator.properties.kind.enum,parentSchema:schema122.properties.evaluator.properties.kind,data:data9};
+const err30 = {instancePath:instancePath+"/evaluator/kind",schemaPath:"#/properties/evaluator/properties/kind/enum",keyword:"enum",params:{allowedValues: schema126.properties.evaluator.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema126.properties.evaluator.properties.kind.enum,parentSchema:schema126.properties.evaluator.properties.kind,data:data9};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7550,7 +7830,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/evaluator",schemaPath:"#/properties/evaluator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.properties.evaluator.type,parentSchema:schema122.properties.evaluator,data:data8};
+const err31 = {instancePath:instancePath+"/evaluator",schemaPath:"#/properties/evaluator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.properties.evaluator.type,parentSchema:schema126.properties.evaluator,data:data8};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7562,7 +7842,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema122.type,parentSchema:schema122,data};
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema126.type,parentSchema:schema126,data};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7571,23 +7851,23 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["non-acceptance@1.0.0"] = validate39;
-const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/non-acceptance/1.0.0/schema.json","title":"不予受理 / Non-acceptance","description":"办理地决定不予受理的载荷（DOMAIN §3 第4步），须说明理由；办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction refusing to accept a case (DOMAIN §3 step 4), with its reason; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["decidedAt","officer","noticeNumber","reason"],"properties":{"decidedAt":{"description":"作出不予受理决定的时间 / Time of the decision not to accept","$ref":"#/$defs/dateTime"},"officer":{"description":"经办人员 / Deciding officer","$ref":"#/$defs/text"},"noticeNumber":{"description":"不予受理通知书编号 / Non-acceptance notice number","$ref":"#/$defs/documentNumber"},"reason":{"description":"不予受理理由 / Reason for not accepting","$ref":"#/$defs/longText"},"legalBasis":{"description":"法律依据（可选） / Legal basis (optional)","$ref":"#/$defs/longText"}},"$defs":{"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema126 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema127 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
-const schema128 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
-const schema129 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+exports["non-acceptance@1.0.0"] = validate40;
+const schema129 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/non-acceptance/1.0.0/schema.json","title":"不予受理 / Non-acceptance","description":"办理地决定不予受理的载荷（DOMAIN §3 第4步），须说明理由；办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction refusing to accept a case (DOMAIN §3 step 4), with its reason; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["decidedAt","officer","noticeNumber","reason"],"properties":{"decidedAt":{"description":"作出不予受理决定的时间 / Time of the decision not to accept","$ref":"#/$defs/dateTime"},"officer":{"description":"经办人员 / Deciding officer","$ref":"#/$defs/text"},"noticeNumber":{"description":"不予受理通知书编号 / Non-acceptance notice number","$ref":"#/$defs/documentNumber"},"reason":{"description":"不予受理理由 / Reason for not accepting","$ref":"#/$defs/longText"},"legalBasis":{"description":"法律依据（可选） / Legal basis (optional)","$ref":"#/$defs/longText"}},"$defs":{"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema130 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema131 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema132 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
+const schema133 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/non-acceptance/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7596,7 +7876,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.decidedAt === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decidedAt"},message:"must have required property '"+"decidedAt"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decidedAt"},message:"must have required property '"+"decidedAt"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7606,7 +7886,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.officer === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7616,7 +7896,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.noticeNumber === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7626,7 +7906,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.reason === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema125.required,parentSchema:schema125,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema129.required,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7637,7 +7917,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "decidedAt") || (key0 === "officer")) || (key0 === "noticeNumber")) || (key0 === "reason")) || (key0 === "legalBasis"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema125,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7651,7 +7931,7 @@ if(data.decidedAt !== undefined){
 let data0 = data.decidedAt;
 if(typeof data0 === "string"){
 if(!pattern7.test(data0)){
-const err5 = {instancePath:instancePath+"/decidedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema126,data:data0};
+const err5 = {instancePath:instancePath+"/decidedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema130,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7661,7 +7941,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(formats0.validate(data0))){
-const err6 = {instancePath:instancePath+"/decidedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema126,data:data0};
+const err6 = {instancePath:instancePath+"/decidedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema130,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7672,7 +7952,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/decidedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema126.type,parentSchema:schema126,data:data0};
+const err7 = {instancePath:instancePath+"/decidedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema130.type,parentSchema:schema130,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7686,7 +7966,7 @@ if(data.officer !== undefined){
 let data1 = data.officer;
 if(typeof data1 === "string"){
 if(func1(data1) > 200){
-const err8 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema127,data:data1};
+const err8 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema131,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7696,7 +7976,7 @@ vErrors.push(err8);
 errors++;
 }
 if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema127,data:data1};
+const err9 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema131,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7706,7 +7986,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!pattern4.test(data1)){
-const err10 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema127,data:data1};
+const err10 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema131,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7717,7 +7997,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema127.type,parentSchema:schema127,data:data1};
+const err11 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema131.type,parentSchema:schema131,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7731,7 +8011,7 @@ if(data.noticeNumber !== undefined){
 let data2 = data.noticeNumber;
 if(typeof data2 === "string"){
 if(func1(data2) > 100){
-const err12 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema128,data:data2};
+const err12 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema132,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7741,7 +8021,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func1(data2) < 1){
-const err13 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema128,data:data2};
+const err13 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema132,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7751,7 +8031,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!pattern8.test(data2)){
-const err14 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema128,data:data2};
+const err14 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema132,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7762,7 +8042,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema128.type,parentSchema:schema128,data:data2};
+const err15 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.type,parentSchema:schema132,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7776,7 +8056,7 @@ if(data.reason !== undefined){
 let data3 = data.reason;
 if(typeof data3 === "string"){
 if(func1(data3) > 2000){
-const err16 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema129,data:data3};
+const err16 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema133,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7786,7 +8066,7 @@ vErrors.push(err16);
 errors++;
 }
 if(func1(data3) < 1){
-const err17 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema129,data:data3};
+const err17 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema133,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7796,7 +8076,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err18 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema129,data:data3};
+const err18 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema133,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7807,7 +8087,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data3};
+const err19 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.type,parentSchema:schema133,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7821,7 +8101,7 @@ if(data.legalBasis !== undefined){
 let data4 = data.legalBasis;
 if(typeof data4 === "string"){
 if(func1(data4) > 2000){
-const err20 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema129,data:data4};
+const err20 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema133,data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7831,7 +8111,7 @@ vErrors.push(err20);
 errors++;
 }
 if(func1(data4) < 1){
-const err21 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema129,data:data4};
+const err21 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema133,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7841,7 +8121,7 @@ vErrors.push(err21);
 errors++;
 }
 if(!pattern4.test(data4)){
-const err22 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema129,data:data4};
+const err22 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema133,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -7852,7 +8132,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema129.type,parentSchema:schema129,data:data4};
+const err23 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.type,parentSchema:schema133,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7864,7 +8144,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema125.type,parentSchema:schema125,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema129.type,parentSchema:schema129,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7873,22 +8153,22 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["originals-mailed@1.0.0"] = validate40;
-const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/originals-mailed/1.0.0/schema.json","title":"原件寄递 / Originals mailed","description":"收件地向办理地寄出纸质原件的载荷（DOMAIN §1、§3 第2步）：运单和所寄材料。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the collecting hall mailing paper originals to the approving jurisdiction (DOMAIN §1, §3 step 2): the waybill and which materials. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["waybill","materials"],"properties":{"waybill":{"description":"原件寄递运单 / Waybill of the originals","$ref":"#/$defs/waybill"},"materials":{"description":"所寄原件的材料编码，至少一项，不重复 / Material codes of the originals mailed, at least one, no duplicates","type":"array","minItems":1,"maxItems":500,"uniqueItems":true,"items":{"description":"材料编码 / Material code","$ref":"#/$defs/code"}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"waybill":{"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}}}};
-const schema135 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
-const schema132 = {"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}};
-const schema133 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
-const schema134 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+exports["originals-mailed@1.0.0"] = validate41;
+const schema135 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/originals-mailed/1.0.0/schema.json","title":"原件寄递 / Originals mailed","description":"收件地向办理地寄出纸质原件的载荷（DOMAIN §1、§3 第2步）：运单和所寄材料。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the collecting hall mailing paper originals to the approving jurisdiction (DOMAIN §1, §3 step 2): the waybill and which materials. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["waybill","materials"],"properties":{"waybill":{"description":"原件寄递运单 / Waybill of the originals","$ref":"#/$defs/waybill"},"materials":{"description":"所寄原件的材料编码，至少一项，不重复 / Material codes of the originals mailed, at least one, no duplicates","type":"array","minItems":1,"maxItems":500,"uniqueItems":true,"items":{"description":"材料编码 / Material code","$ref":"#/$defs/code"}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"waybill":{"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}}}};
+const schema139 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
+const schema136 = {"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}};
+const schema137 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema138 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7897,7 +8177,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.number === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "number"},message:"must have required property '"+"number"+"'",schema:schema132.required,parentSchema:schema132,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "number"},message:"must have required property '"+"number"+"'",schema:schema136.required,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7907,7 +8187,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.carrier === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'",schema:schema132.required,parentSchema:schema132,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'",schema:schema136.required,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7917,7 +8197,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.sentAt === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sentAt"},message:"must have required property '"+"sentAt"+"'",schema:schema132.required,parentSchema:schema132,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sentAt"},message:"must have required property '"+"sentAt"+"'",schema:schema136.required,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7928,7 +8208,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "number") || (key0 === "carrier")) || (key0 === "sentAt"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema132,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7942,7 +8222,7 @@ if(data.number !== undefined){
 let data0 = data.number;
 if(typeof data0 === "string"){
 if(!pattern47.test(data0)){
-const err4 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{6,40}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{6,40}$"+"\"",schema:"^[0-9A-Za-z-]{6,40}$",parentSchema:schema132.properties.number,data:data0};
+const err4 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{6,40}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{6,40}$"+"\"",schema:"^[0-9A-Za-z-]{6,40}$",parentSchema:schema136.properties.number,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7953,7 +8233,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema132.properties.number.type,parentSchema:schema132.properties.number,data:data0};
+const err5 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.properties.number.type,parentSchema:schema136.properties.number,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7967,7 +8247,7 @@ if(data.carrier !== undefined){
 let data1 = data.carrier;
 if(typeof data1 === "string"){
 if(func1(data1) > 200){
-const err6 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema133,data:data1};
+const err6 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema137,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7977,7 +8257,7 @@ vErrors.push(err6);
 errors++;
 }
 if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema133,data:data1};
+const err7 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema137,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7987,7 +8267,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema133,data:data1};
+const err8 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema137,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7998,7 +8278,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema133.type,parentSchema:schema133,data:data1};
+const err9 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema137.type,parentSchema:schema137,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8012,7 +8292,7 @@ if(data.sentAt !== undefined){
 let data2 = data.sentAt;
 if(typeof data2 === "string"){
 if(!pattern7.test(data2)){
-const err10 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema134,data:data2};
+const err10 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema138,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8022,7 +8302,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(formats0.validate(data2))){
-const err11 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema134,data:data2};
+const err11 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema138,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8033,7 +8313,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema134.type,parentSchema:schema134,data:data2};
+const err12 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema138.type,parentSchema:schema138,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8045,7 +8325,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema132.type,parentSchema:schema132,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema136.type,parentSchema:schema136,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8054,17 +8334,17 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/originals-mailed/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8073,7 +8353,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.waybill === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "waybill"},message:"must have required property '"+"waybill"+"'",schema:schema131.required,parentSchema:schema131,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "waybill"},message:"must have required property '"+"waybill"+"'",schema:schema135.required,parentSchema:schema135,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8083,7 +8363,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.materials === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "materials"},message:"must have required property '"+"materials"+"'",schema:schema131.required,parentSchema:schema131,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "materials"},message:"must have required property '"+"materials"+"'",schema:schema135.required,parentSchema:schema135,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8094,7 +8374,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "waybill") || (key0 === "materials"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema131,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema135,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8105,8 +8385,8 @@ errors++;
 }
 }
 if(data.waybill !== undefined){
-if(!(validate41(data.waybill, {instancePath:instancePath+"/waybill",parentData:data,parentDataProperty:"waybill",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate42(data.waybill, {instancePath:instancePath+"/waybill",parentData:data,parentDataProperty:"waybill",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
@@ -8114,7 +8394,7 @@ if(data.materials !== undefined){
 let data1 = data.materials;
 if(Array.isArray(data1)){
 if(data1.length > 500){
-const err3 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema131.properties.materials,data:data1};
+const err3 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema135.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8124,7 +8404,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1.length < 1){
-const err4 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema131.properties.materials,data:data1};
+const err4 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema135.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8138,7 +8418,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
 if(!pattern16.test(data2)){
-const err5 = {instancePath:instancePath+"/materials/" + i0,schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema135,data:data2};
+const err5 = {instancePath:instancePath+"/materials/" + i0,schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema139,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8149,7 +8429,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/materials/" + i0,schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema135.type,parentSchema:schema135,data:data2};
+const err6 = {instancePath:instancePath+"/materials/" + i0,schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema139.type,parentSchema:schema139,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8166,7 +8446,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data1[i1], data1[j0])){
-const err7 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema131.properties.materials,data:data1};
+const err7 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema135.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8181,7 +8461,7 @@ break outer0;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema131.properties.materials.type,parentSchema:schema131.properties.materials,data:data1};
+const err8 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema135.properties.materials.type,parentSchema:schema135.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8193,7 +8473,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema131.type,parentSchema:schema131,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema135.type,parentSchema:schema135,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8202,22 +8482,22 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["processing-step@1.0.0"] = validate43;
-const schema136 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/processing-step/1.0.0/schema.json","title":"办理环节 / Processing step","description":"办理地审查过程中一个环节（承办、审核、批准）的记录（DOMAIN §3 第5步）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload recording one step of the review at the approving jurisdiction: undertaking, review or approval (DOMAIN §3 step 5). Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["step","action","handler","startedAt","endedAt"],"properties":{"step":{"description":"环节：UNDERTAKE 承办，REVIEW 审核，APPROVE 批准 / Step: UNDERTAKE (承办), REVIEW (审核), APPROVE (批准)","type":"string","enum":["UNDERTAKE","REVIEW","APPROVE"]},"action":{"description":"环节处理结果：PASS 通过（转下一环节），RETURN 退回，OTHER 其他；退回和其他须填写 opinion / Outcome of the step: PASS (on to the next step), RETURN (sent back), OTHER; RETURN and OTHER require an opinion","type":"string","enum":["PASS","RETURN","OTHER"]},"handler":{"description":"环节经办人 / Person handling the step","$ref":"#/$defs/text"},"body":{"description":"经办单位或科室 / Handling body or division","$ref":"#/$defs/text"},"opinion":{"description":"环节意见，action 为 RETURN 或 OTHER 时必填 / Opinion of the step, required when action is RETURN or OTHER","$ref":"#/$defs/longText"},"startedAt":{"description":"环节开始时间 / Step start time","$ref":"#/$defs/dateTime"},"endedAt":{"description":"环节结束时间 / Step end time","$ref":"#/$defs/dateTime"}},"if":{"properties":{"action":{"enum":["RETURN","OTHER"]}},"required":["action"]},"then":{"properties":{"opinion":{"description":"环节意见，退回或其他时必填 / Opinion, required when the step returns the case or ends otherwise"}},"required":["opinion"]},"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema137 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
-const schema139 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
-const schema140 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+exports["processing-step@1.0.0"] = validate44;
+const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/processing-step/1.0.0/schema.json","title":"办理环节 / Processing step","description":"办理地审查过程中一个环节（承办、审核、批准）的记录（DOMAIN §3 第5步）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload recording one step of the review at the approving jurisdiction: undertaking, review or approval (DOMAIN §3 step 5). Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["step","action","handler","startedAt","endedAt"],"properties":{"step":{"description":"环节：UNDERTAKE 承办，REVIEW 审核，APPROVE 批准 / Step: UNDERTAKE (承办), REVIEW (审核), APPROVE (批准)","type":"string","enum":["UNDERTAKE","REVIEW","APPROVE"]},"action":{"description":"环节处理结果：PASS 通过（转下一环节），RETURN 退回，OTHER 其他；退回和其他须填写 opinion / Outcome of the step: PASS (on to the next step), RETURN (sent back), OTHER; RETURN and OTHER require an opinion","type":"string","enum":["PASS","RETURN","OTHER"]},"handler":{"description":"环节经办人 / Person handling the step","$ref":"#/$defs/text"},"body":{"description":"经办单位或科室 / Handling body or division","$ref":"#/$defs/text"},"opinion":{"description":"环节意见，action 为 RETURN 或 OTHER 时必填 / Opinion of the step, required when action is RETURN or OTHER","$ref":"#/$defs/longText"},"startedAt":{"description":"环节开始时间 / Step start time","$ref":"#/$defs/dateTime"},"endedAt":{"description":"环节结束时间 / Step end time","$ref":"#/$defs/dateTime"}},"if":{"properties":{"action":{"enum":["RETURN","OTHER"]}},"required":["action"]},"then":{"properties":{"opinion":{"description":"环节意见，退回或其他时必填 / Opinion, required when the step returns the case or ends otherwise"}},"required":["opinion"]},"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema141 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema143 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+const schema144 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/processing-step/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8269,7 +8549,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.opinion === undefined){
-const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "opinion"},message:"must have required property '"+"opinion"+"'",schema:schema136.then.required,parentSchema:schema136.then,data};
+const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "opinion"},message:"must have required property '"+"opinion"+"'",schema:schema140.then.required,parentSchema:schema140.then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8288,7 +8568,7 @@ props0.action = true;
 }
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema136.if,parentSchema:schema136,data};
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema140.if,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8299,7 +8579,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.step === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema136.required,parentSchema:schema136,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema140.required,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8309,7 +8589,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.action === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema136.required,parentSchema:schema136,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema140.required,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8319,7 +8599,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.handler === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "handler"},message:"must have required property '"+"handler"+"'",schema:schema136.required,parentSchema:schema136,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "handler"},message:"must have required property '"+"handler"+"'",schema:schema140.required,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8329,7 +8609,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.startedAt === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'",schema:schema136.required,parentSchema:schema136,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'",schema:schema140.required,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8339,7 +8619,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.endedAt === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endedAt"},message:"must have required property '"+"endedAt"+"'",schema:schema136.required,parentSchema:schema136,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endedAt"},message:"must have required property '"+"endedAt"+"'",schema:schema140.required,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8350,7 +8630,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "step") || (key0 === "action")) || (key0 === "handler")) || (key0 === "body")) || (key0 === "opinion")) || (key0 === "startedAt")) || (key0 === "endedAt"))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema136,data};
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8363,7 +8643,7 @@ errors++;
 if(data.step !== undefined){
 let data1 = data.step;
 if(typeof data1 !== "string"){
-const err10 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.properties.step.type,parentSchema:schema136.properties.step,data:data1};
+const err10 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.step.type,parentSchema:schema140.properties.step,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8373,7 +8653,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data1 === "UNDERTAKE") || (data1 === "REVIEW")) || (data1 === "APPROVE"))){
-const err11 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/enum",keyword:"enum",params:{allowedValues: schema136.properties.step.enum},message:"must be equal to one of the allowed values",schema:schema136.properties.step.enum,parentSchema:schema136.properties.step,data:data1};
+const err11 = {instancePath:instancePath+"/step",schemaPath:"#/properties/step/enum",keyword:"enum",params:{allowedValues: schema140.properties.step.enum},message:"must be equal to one of the allowed values",schema:schema140.properties.step.enum,parentSchema:schema140.properties.step,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8386,7 +8666,7 @@ errors++;
 if(data.action !== undefined){
 let data2 = data.action;
 if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema136.properties.action.type,parentSchema:schema136.properties.action,data:data2};
+const err12 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.properties.action.type,parentSchema:schema140.properties.action,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8396,7 +8676,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((data2 === "PASS") || (data2 === "RETURN")) || (data2 === "OTHER"))){
-const err13 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema136.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema136.properties.action.enum,parentSchema:schema136.properties.action,data:data2};
+const err13 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema140.properties.action.enum},message:"must be equal to one of the allowed values",schema:schema140.properties.action.enum,parentSchema:schema140.properties.action,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8410,7 +8690,7 @@ if(data.handler !== undefined){
 let data3 = data.handler;
 if(typeof data3 === "string"){
 if(func1(data3) > 200){
-const err14 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema137,data:data3};
+const err14 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema141,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8420,7 +8700,7 @@ vErrors.push(err14);
 errors++;
 }
 if(func1(data3) < 1){
-const err15 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema137,data:data3};
+const err15 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema141,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8430,7 +8710,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err16 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema137,data:data3};
+const err16 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema141,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8441,7 +8721,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema137.type,parentSchema:schema137,data:data3};
+const err17 = {instancePath:instancePath+"/handler",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema141.type,parentSchema:schema141,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8455,7 +8735,7 @@ if(data.body !== undefined){
 let data4 = data.body;
 if(typeof data4 === "string"){
 if(func1(data4) > 200){
-const err18 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema137,data:data4};
+const err18 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema141,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8465,7 +8745,7 @@ vErrors.push(err18);
 errors++;
 }
 if(func1(data4) < 1){
-const err19 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema137,data:data4};
+const err19 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema141,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8475,7 +8755,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!pattern4.test(data4)){
-const err20 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema137,data:data4};
+const err20 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema141,data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8486,7 +8766,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema137.type,parentSchema:schema137,data:data4};
+const err21 = {instancePath:instancePath+"/body",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema141.type,parentSchema:schema141,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8500,7 +8780,7 @@ if(data.opinion !== undefined){
 let data5 = data.opinion;
 if(typeof data5 === "string"){
 if(func1(data5) > 2000){
-const err22 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema139,data:data5};
+const err22 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema143,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8510,7 +8790,7 @@ vErrors.push(err22);
 errors++;
 }
 if(func1(data5) < 1){
-const err23 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema139,data:data5};
+const err23 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema143,data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8520,7 +8800,7 @@ vErrors.push(err23);
 errors++;
 }
 if(!pattern4.test(data5)){
-const err24 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema139,data:data5};
+const err24 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema143,data:data5};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8531,7 +8811,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema139.type,parentSchema:schema139,data:data5};
+const err25 = {instancePath:instancePath+"/opinion",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema143.type,parentSchema:schema143,data:data5};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8545,7 +8825,7 @@ if(data.startedAt !== undefined){
 let data6 = data.startedAt;
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err26 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema140,data:data6};
+const err26 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema144,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8555,7 +8835,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(formats0.validate(data6))){
-const err27 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema140,data:data6};
+const err27 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema144,data:data6};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8566,7 +8846,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.type,parentSchema:schema140,data:data6};
+const err28 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data6};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8580,7 +8860,7 @@ if(data.endedAt !== undefined){
 let data7 = data.endedAt;
 if(typeof data7 === "string"){
 if(!pattern7.test(data7)){
-const err29 = {instancePath:instancePath+"/endedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema140,data:data7};
+const err29 = {instancePath:instancePath+"/endedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema144,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8590,7 +8870,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!(formats0.validate(data7))){
-const err30 = {instancePath:instancePath+"/endedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema140,data:data7};
+const err30 = {instancePath:instancePath+"/endedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema144,data:data7};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -8601,7 +8881,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/endedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema140.type,parentSchema:schema140,data:data7};
+const err31 = {instancePath:instancePath+"/endedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data7};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -8613,7 +8893,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema136.type,parentSchema:schema136,data};
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema140.type,parentSchema:schema140,data};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -8622,22 +8902,22 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["result-return@1.0.0"] = validate44;
-const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/result-return/1.0.0/schema.json","title":"结果回传 / Result return","description":"办理地向收件地回传办理结果的载荷（DOMAIN §3 第7步）：电子结果文件，或邮寄的运单。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction returning the result to the collecting hall (DOMAIN §3 step 7): an electronic result file, or the waybill when it is mailed. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["method","returnedAt"],"properties":{"method":{"description":"回传方式：ELECTRONIC 电子回传（结果文件），MAIL 邮寄（纸质结果，运单） / Method: ELECTRONIC (result file) or MAIL (paper result, waybill)","type":"string","enum":["ELECTRONIC","MAIL"]},"resultFile":{"description":"结果文件（电子证照、决定书），电子回传时必填；邮寄时可附电子副本 / Result file (e-certificate, decision): required when electronic; may accompany a mailed result as a copy","$ref":"#/$defs/file"},"waybill":{"description":"结果寄递运单，邮寄时必填，电子回传时不得填写 / Waybill of the mailed result: required when mailed, not allowed when electronic","$ref":"#/$defs/waybill"},"returnedAt":{"description":"回传时间 / Time the result was returned","$ref":"#/$defs/dateTime"}},"allOf":[{"if":{"properties":{"method":{"const":"ELECTRONIC"}},"required":["method"]},"then":{"properties":{"resultFile":{"description":"结果文件，电子回传时必填 / Result file, required when electronic"},"waybill":false},"required":["resultFile"]}},{"if":{"properties":{"method":{"const":"MAIL"}},"required":["method"]},"then":{"properties":{"waybill":{"description":"结果寄递运单，邮寄时必填 / Waybill, required when mailed"}},"required":["waybill"]}}],"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"file":{"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}},"waybill":{"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}}}};
-const schema148 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema143 = {"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}};
-const schema144 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
-const schema145 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+exports["result-return@1.0.0"] = validate45;
+const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/result-return/1.0.0/schema.json","title":"结果回传 / Result return","description":"办理地向收件地回传办理结果的载荷（DOMAIN §3 第7步）：电子结果文件，或邮寄的运单。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction returning the result to the collecting hall (DOMAIN §3 step 7): an electronic result file, or the waybill when it is mailed. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["method","returnedAt"],"properties":{"method":{"description":"回传方式：ELECTRONIC 电子回传（结果文件），MAIL 邮寄（纸质结果，运单） / Method: ELECTRONIC (result file) or MAIL (paper result, waybill)","type":"string","enum":["ELECTRONIC","MAIL"]},"resultFile":{"description":"结果文件（电子证照、决定书），电子回传时必填；邮寄时可附电子副本 / Result file (e-certificate, decision): required when electronic; may accompany a mailed result as a copy","$ref":"#/$defs/file"},"waybill":{"description":"结果寄递运单，邮寄时必填，电子回传时不得填写 / Waybill of the mailed result: required when mailed, not allowed when electronic","$ref":"#/$defs/waybill"},"returnedAt":{"description":"回传时间 / Time the result was returned","$ref":"#/$defs/dateTime"}},"allOf":[{"if":{"properties":{"method":{"const":"ELECTRONIC"}},"required":["method"]},"then":{"properties":{"resultFile":{"description":"结果文件，电子回传时必填 / Result file, required when electronic"},"waybill":false},"required":["resultFile"]}},{"if":{"properties":{"method":{"const":"MAIL"}},"required":["method"]},"then":{"properties":{"waybill":{"description":"结果寄递运单，邮寄时必填 / Waybill, required when mailed"}},"required":["waybill"]}}],"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"file":{"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}},"waybill":{"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}}}};
+const schema152 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema147 = {"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}};
+const schema148 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
+const schema149 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8646,7 +8926,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.digest === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema143.required,parentSchema:schema143,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema147.required,parentSchema:schema147,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8656,7 +8936,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.size === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema143.required,parentSchema:schema143,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema147.required,parentSchema:schema147,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8666,7 +8946,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.mediaType === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema143.required,parentSchema:schema143,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema147.required,parentSchema:schema147,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8676,7 +8956,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema143.required,parentSchema:schema143,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema147.required,parentSchema:schema147,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8687,7 +8967,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "digest") || (key0 === "size")) || (key0 === "mediaType")) || (key0 === "name"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema143,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema147,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8701,7 +8981,7 @@ if(data.digest !== undefined){
 let data0 = data.digest;
 if(typeof data0 === "string"){
 if(!pattern12.test(data0)){
-const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema144,data:data0};
+const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema148,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8712,7 +8992,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema144.type,parentSchema:schema144,data:data0};
+const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.type,parentSchema:schema148,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8725,7 +9005,7 @@ errors++;
 if(data.size !== undefined){
 let data1 = data.size;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err7 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema143.properties.size.type,parentSchema:schema143.properties.size,data:data1};
+const err7 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema147.properties.size.type,parentSchema:schema147.properties.size,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8736,7 +9016,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema143.properties.size,data:data1};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema147.properties.size,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8751,7 +9031,7 @@ if(data.mediaType !== undefined){
 let data2 = data.mediaType;
 if(typeof data2 === "string"){
 if(!pattern45.test(data2)){
-const err9 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema143.properties.mediaType,data:data2};
+const err9 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema147.properties.mediaType,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8762,7 +9042,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema143.properties.mediaType.type,parentSchema:schema143.properties.mediaType,data:data2};
+const err10 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema147.properties.mediaType.type,parentSchema:schema147.properties.mediaType,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8776,7 +9056,7 @@ if(data.name !== undefined){
 let data3 = data.name;
 if(typeof data3 === "string"){
 if(func1(data3) > 200){
-const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema145,data:data3};
+const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema149,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8786,7 +9066,7 @@ vErrors.push(err11);
 errors++;
 }
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema145,data:data3};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema149,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8796,7 +9076,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema145,data:data3};
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema149,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8807,7 +9087,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema145.type,parentSchema:schema145,data:data3};
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema149.type,parentSchema:schema149,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8819,7 +9099,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema143.type,parentSchema:schema143,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema147.type,parentSchema:schema147,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8828,17 +9108,17 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema146 = {"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}};
+const schema150 = {"description":"寄递运单 / Courier waybill","type":"object","additionalProperties":false,"required":["number","carrier","sentAt"],"properties":{"number":{"description":"运单号 / Waybill number","type":"string","pattern":"^[0-9A-Za-z-]{6,40}$"},"carrier":{"description":"寄递企业（如 EMS、顺丰速运） / Carrier (e.g. EMS, SF Express)","$ref":"#/$defs/text"},"sentAt":{"description":"寄出时间 / Time sent","$ref":"#/$defs/dateTime"}}};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8847,7 +9127,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.number === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "number"},message:"must have required property '"+"number"+"'",schema:schema146.required,parentSchema:schema146,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "number"},message:"must have required property '"+"number"+"'",schema:schema150.required,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8857,7 +9137,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.carrier === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'",schema:schema146.required,parentSchema:schema146,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'",schema:schema150.required,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8867,7 +9147,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.sentAt === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sentAt"},message:"must have required property '"+"sentAt"+"'",schema:schema146.required,parentSchema:schema146,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sentAt"},message:"must have required property '"+"sentAt"+"'",schema:schema150.required,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8878,7 +9158,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "number") || (key0 === "carrier")) || (key0 === "sentAt"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema146,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8892,7 +9172,7 @@ if(data.number !== undefined){
 let data0 = data.number;
 if(typeof data0 === "string"){
 if(!pattern47.test(data0)){
-const err4 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{6,40}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{6,40}$"+"\"",schema:"^[0-9A-Za-z-]{6,40}$",parentSchema:schema146.properties.number,data:data0};
+const err4 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{6,40}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{6,40}$"+"\"",schema:"^[0-9A-Za-z-]{6,40}$",parentSchema:schema150.properties.number,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8903,7 +9183,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.properties.number.type,parentSchema:schema146.properties.number,data:data0};
+const err5 = {instancePath:instancePath+"/number",schemaPath:"#/properties/number/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema150.properties.number.type,parentSchema:schema150.properties.number,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8917,7 +9197,7 @@ if(data.carrier !== undefined){
 let data1 = data.carrier;
 if(typeof data1 === "string"){
 if(func1(data1) > 200){
-const err6 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema145,data:data1};
+const err6 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema149,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8927,7 +9207,7 @@ vErrors.push(err6);
 errors++;
 }
 if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema145,data:data1};
+const err7 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema149,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8937,7 +9217,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema145,data:data1};
+const err8 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema149,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8948,7 +9228,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema145.type,parentSchema:schema145,data:data1};
+const err9 = {instancePath:instancePath+"/carrier",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema149.type,parentSchema:schema149,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8962,7 +9242,7 @@ if(data.sentAt !== undefined){
 let data2 = data.sentAt;
 if(typeof data2 === "string"){
 if(!pattern7.test(data2)){
-const err10 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema148,data:data2};
+const err10 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema152,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8972,7 +9252,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(formats0.validate(data2))){
-const err11 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema148,data:data2};
+const err11 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema152,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8983,7 +9263,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.type,parentSchema:schema148,data:data2};
+const err12 = {instancePath:instancePath+"/sentAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema152.type,parentSchema:schema152,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8995,7 +9275,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema146.type,parentSchema:schema146,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9004,17 +9284,17 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/result-return/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9065,7 +9345,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.resultFile === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "resultFile"},message:"must have required property '"+"resultFile"+"'",schema:schema142.allOf[0].then.required,parentSchema:schema142.allOf[0].then,data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "resultFile"},message:"must have required property '"+"resultFile"+"'",schema:schema146.allOf[0].then.required,parentSchema:schema146.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9075,7 +9355,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.waybill !== undefined){
-const err3 = {instancePath:instancePath+"/waybill",schemaPath:"#/allOf/0/then/properties/waybill/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema142.allOf[0].then.properties.waybill,data:data.waybill};
+const err3 = {instancePath:instancePath+"/waybill",schemaPath:"#/allOf/0/then/properties/waybill/false schema",keyword:"false schema",params:{},message:"boolean schema is false",schema:false,parentSchema:schema146.allOf[0].then.properties.waybill,data:data.waybill};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9095,7 +9375,7 @@ props0.method = true;
 }
 }
 if(!valid1){
-const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema142.allOf[0].if,parentSchema:schema142.allOf[0],data};
+const err4 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema146.allOf[0].if,parentSchema:schema146.allOf[0],data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9148,7 +9428,7 @@ if(_valid1){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.waybill === undefined){
-const err7 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "waybill"},message:"must have required property '"+"waybill"+"'",schema:schema142.allOf[1].then.required,parentSchema:schema142.allOf[1].then,data};
+const err7 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "waybill"},message:"must have required property '"+"waybill"+"'",schema:schema146.allOf[1].then.required,parentSchema:schema146.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9167,7 +9447,7 @@ props1.method = true;
 }
 }
 if(!valid4){
-const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema142.allOf[1].if,parentSchema:schema142.allOf[1],data};
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema146.allOf[1].if,parentSchema:schema146.allOf[1],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9187,7 +9467,7 @@ Object.assign(props0, props1);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.method === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema142.required,parentSchema:schema142,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema146.required,parentSchema:schema146,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9197,7 +9477,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.returnedAt === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "returnedAt"},message:"must have required property '"+"returnedAt"+"'",schema:schema142.required,parentSchema:schema142,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "returnedAt"},message:"must have required property '"+"returnedAt"+"'",schema:schema146.required,parentSchema:schema146,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9208,7 +9488,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "method") || (key0 === "resultFile")) || (key0 === "waybill")) || (key0 === "returnedAt"))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema142,data};
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema146,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9221,7 +9501,7 @@ errors++;
 if(data.method !== undefined){
 let data3 = data.method;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema142.properties.method.type,parentSchema:schema142.properties.method,data:data3};
+const err12 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema146.properties.method.type,parentSchema:schema146.properties.method,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9231,7 +9511,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((data3 === "ELECTRONIC") || (data3 === "MAIL"))){
-const err13 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema142.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema142.properties.method.enum,parentSchema:schema142.properties.method,data:data3};
+const err13 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema146.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema146.properties.method.enum,parentSchema:schema146.properties.method,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9242,14 +9522,14 @@ errors++;
 }
 }
 if(data.resultFile !== undefined){
-if(!(validate45(data.resultFile, {instancePath:instancePath+"/resultFile",parentData:data,parentDataProperty:"resultFile",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate46(data.resultFile, {instancePath:instancePath+"/resultFile",parentData:data,parentDataProperty:"resultFile",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.waybill !== undefined){
-if(!(validate47(data.waybill, {instancePath:instancePath+"/waybill",parentData:data,parentDataProperty:"waybill",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate48(data.waybill, {instancePath:instancePath+"/waybill",parentData:data,parentDataProperty:"waybill",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
@@ -9257,7 +9537,7 @@ if(data.returnedAt !== undefined){
 let data6 = data.returnedAt;
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err14 = {instancePath:instancePath+"/returnedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema148,data:data6};
+const err14 = {instancePath:instancePath+"/returnedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema152,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9267,7 +9547,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(formats0.validate(data6))){
-const err15 = {instancePath:instancePath+"/returnedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema148,data:data6};
+const err15 = {instancePath:instancePath+"/returnedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema152,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9278,7 +9558,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/returnedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema148.type,parentSchema:schema148,data:data6};
+const err16 = {instancePath:instancePath+"/returnedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema152.type,parentSchema:schema152,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9290,7 +9570,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema142.type,parentSchema:schema142,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema146.type,parentSchema:schema146,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9299,21 +9579,21 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["resumption@1.0.0"] = validate49;
-const schema150 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/resumption/1.0.0/schema.json","title":"恢复计时 / Resumption","description":"办理地恢复计时的载荷（DOMAIN §3 第5步），结束当前的暂停计时。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction restarting the clock (DOMAIN §3 step 5), ending the current suspension. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["resumedAt"],"properties":{"resumedAt":{"description":"恢复计时时间 / Time the clock restarted","$ref":"#/$defs/dateTime"},"result":{"description":"特别程序或补正的结果（可选） / Outcome of the special procedure or supplement (optional)","$ref":"#/$defs/longText"},"note":{"description":"备注 / Note","$ref":"#/$defs/longText"}},"$defs":{"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema151 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema152 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+exports["resumption@1.0.0"] = validate50;
+const schema154 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/resumption/1.0.0/schema.json","title":"恢复计时 / Resumption","description":"办理地恢复计时的载荷（DOMAIN §3 第5步），结束当前的暂停计时。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction restarting the clock (DOMAIN §3 step 5), ending the current suspension. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["resumedAt"],"properties":{"resumedAt":{"description":"恢复计时时间 / Time the clock restarted","$ref":"#/$defs/dateTime"},"result":{"description":"特别程序或补正的结果（可选） / Outcome of the special procedure or supplement (optional)","$ref":"#/$defs/longText"},"note":{"description":"备注 / Note","$ref":"#/$defs/longText"}},"$defs":{"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema155 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema156 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/resumption/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9322,7 +9602,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.resumedAt === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resumedAt"},message:"must have required property '"+"resumedAt"+"'",schema:schema150.required,parentSchema:schema150,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resumedAt"},message:"must have required property '"+"resumedAt"+"'",schema:schema154.required,parentSchema:schema154,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9333,7 +9613,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "resumedAt") || (key0 === "result")) || (key0 === "note"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema150,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema154,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9347,7 +9627,7 @@ if(data.resumedAt !== undefined){
 let data0 = data.resumedAt;
 if(typeof data0 === "string"){
 if(!pattern7.test(data0)){
-const err2 = {instancePath:instancePath+"/resumedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema151,data:data0};
+const err2 = {instancePath:instancePath+"/resumedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema155,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9357,7 +9637,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(formats0.validate(data0))){
-const err3 = {instancePath:instancePath+"/resumedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema151,data:data0};
+const err3 = {instancePath:instancePath+"/resumedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema155,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9368,7 +9648,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/resumedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema151.type,parentSchema:schema151,data:data0};
+const err4 = {instancePath:instancePath+"/resumedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.type,parentSchema:schema155,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9382,7 +9662,7 @@ if(data.result !== undefined){
 let data1 = data.result;
 if(typeof data1 === "string"){
 if(func1(data1) > 2000){
-const err5 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema152,data:data1};
+const err5 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema156,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9392,7 +9672,7 @@ vErrors.push(err5);
 errors++;
 }
 if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema152,data:data1};
+const err6 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema156,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9402,7 +9682,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema152,data:data1};
+const err7 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema156,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9413,7 +9693,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema152.type,parentSchema:schema152,data:data1};
+const err8 = {instancePath:instancePath+"/result",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema156.type,parentSchema:schema156,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9427,7 +9707,7 @@ if(data.note !== undefined){
 let data2 = data.note;
 if(typeof data2 === "string"){
 if(func1(data2) > 2000){
-const err9 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema152,data:data2};
+const err9 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema156,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9437,7 +9717,7 @@ vErrors.push(err9);
 errors++;
 }
 if(func1(data2) < 1){
-const err10 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema152,data:data2};
+const err10 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema156,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9447,7 +9727,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err11 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema152,data:data2};
+const err11 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema156,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9458,7 +9738,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema152.type,parentSchema:schema152,data:data2};
+const err12 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema156.type,parentSchema:schema156,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9470,7 +9750,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema150.type,parentSchema:schema150,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema154.type,parentSchema:schema154,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9479,26 +9759,26 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["supplement@1.0.0"] = validate50;
-const schema154 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/supplement/1.0.0/schema.json","title":"补正材料 / Supplement","description":"收件地按补正通知提交补正材料的载荷（DOMAIN §3 第4步）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the collecting hall sending the supplementary materials asked for by a supplement request (DOMAIN §3 step 4). Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["noticeNumber","materials","submittedAt"],"properties":{"noticeNumber":{"description":"所答复的补正通知书编号 / Number of the supplement notice answered","$ref":"#/$defs/documentNumber"},"materials":{"description":"补正材料，至少一项 / Supplementary materials, at least one","type":"array","minItems":1,"maxItems":500,"items":{"$ref":"#/$defs/material"}},"submittedAt":{"description":"提交补正时间 / Time the supplement was submitted","$ref":"#/$defs/dateTime"},"note":{"description":"补正说明 / Note on the supplement","$ref":"#/$defs/longText"}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"file":{"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}},"material":{"description":"材料（与 case-submission 1.0.0 的材料结构相同） / Material (same shape as in case-submission 1.0.0)","type":"object","additionalProperties":false,"required":["code","name","form","count","receivedAt"],"properties":{"code":{"description":"材料编码 / Material code","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"form":{"description":"收取方式：ORIGINAL 原件，COPY 复印件，ELECTRONIC 电子材料，E_CERTIFICATE 电子证照 / How received: original, copy, electronic, e-certificate","type":"string","enum":["ORIGINAL","COPY","ELECTRONIC","E_CERTIFICATE"]},"count":{"description":"份数 / Number of copies","type":"integer","minimum":1,"maximum":1000},"receivedAt":{"description":"收取时间 / Time received","$ref":"#/$defs/dateTime"},"file":{"description":"材料文件，电子材料必填；文件本身另行上传，这里只带摘要 / Material file, required when electronic; the file is uploaded separately, referenced by digest","$ref":"#/$defs/file"}},"if":{"properties":{"form":{"const":"ELECTRONIC"}},"required":["form"]},"then":{"properties":{"file":{"description":"材料文件，电子材料必填 / Material file, required when electronic"}},"required":["file"]}}}};
-const schema155 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
-const schema159 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema164 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
-const schema156 = {"description":"材料（与 case-submission 1.0.0 的材料结构相同） / Material (same shape as in case-submission 1.0.0)","type":"object","additionalProperties":false,"required":["code","name","form","count","receivedAt"],"properties":{"code":{"description":"材料编码 / Material code","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"form":{"description":"收取方式：ORIGINAL 原件，COPY 复印件，ELECTRONIC 电子材料，E_CERTIFICATE 电子证照 / How received: original, copy, electronic, e-certificate","type":"string","enum":["ORIGINAL","COPY","ELECTRONIC","E_CERTIFICATE"]},"count":{"description":"份数 / Number of copies","type":"integer","minimum":1,"maximum":1000},"receivedAt":{"description":"收取时间 / Time received","$ref":"#/$defs/dateTime"},"file":{"description":"材料文件，电子材料必填；文件本身另行上传，这里只带摘要 / Material file, required when electronic; the file is uploaded separately, referenced by digest","$ref":"#/$defs/file"}},"if":{"properties":{"form":{"const":"ELECTRONIC"}},"required":["form"]},"then":{"properties":{"file":{"description":"材料文件，电子材料必填 / Material file, required when electronic"}},"required":["file"]}};
-const schema157 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
-const schema158 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
-const schema160 = {"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}};
-const schema161 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
+exports["supplement@1.0.0"] = validate51;
+const schema158 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/supplement/1.0.0/schema.json","title":"补正材料 / Supplement","description":"收件地按补正通知提交补正材料的载荷（DOMAIN §3 第4步）。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the collecting hall sending the supplementary materials asked for by a supplement request (DOMAIN §3 step 4). Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["noticeNumber","materials","submittedAt"],"properties":{"noticeNumber":{"description":"所答复的补正通知书编号 / Number of the supplement notice answered","$ref":"#/$defs/documentNumber"},"materials":{"description":"补正材料，至少一项 / Supplementary materials, at least one","type":"array","minItems":1,"maxItems":500,"items":{"$ref":"#/$defs/material"}},"submittedAt":{"description":"提交补正时间 / Time the supplement was submitted","$ref":"#/$defs/dateTime"},"note":{"description":"补正说明 / Note on the supplement","$ref":"#/$defs/longText"}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"file":{"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}},"material":{"description":"材料（与 case-submission 1.0.0 的材料结构相同） / Material (same shape as in case-submission 1.0.0)","type":"object","additionalProperties":false,"required":["code","name","form","count","receivedAt"],"properties":{"code":{"description":"材料编码 / Material code","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"form":{"description":"收取方式：ORIGINAL 原件，COPY 复印件，ELECTRONIC 电子材料，E_CERTIFICATE 电子证照 / How received: original, copy, electronic, e-certificate","type":"string","enum":["ORIGINAL","COPY","ELECTRONIC","E_CERTIFICATE"]},"count":{"description":"份数 / Number of copies","type":"integer","minimum":1,"maximum":1000},"receivedAt":{"description":"收取时间 / Time received","$ref":"#/$defs/dateTime"},"file":{"description":"材料文件，电子材料必填；文件本身另行上传，这里只带摘要 / Material file, required when electronic; the file is uploaded separately, referenced by digest","$ref":"#/$defs/file"}},"if":{"properties":{"form":{"const":"ELECTRONIC"}},"required":["form"]},"then":{"properties":{"file":{"description":"材料文件，电子材料必填 / Material file, required when electronic"}},"required":["file"]}}}};
+const schema159 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
+const schema163 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema168 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+const schema160 = {"description":"材料（与 case-submission 1.0.0 的材料结构相同） / Material (same shape as in case-submission 1.0.0)","type":"object","additionalProperties":false,"required":["code","name","form","count","receivedAt"],"properties":{"code":{"description":"材料编码 / Material code","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"form":{"description":"收取方式：ORIGINAL 原件，COPY 复印件，ELECTRONIC 电子材料，E_CERTIFICATE 电子证照 / How received: original, copy, electronic, e-certificate","type":"string","enum":["ORIGINAL","COPY","ELECTRONIC","E_CERTIFICATE"]},"count":{"description":"份数 / Number of copies","type":"integer","minimum":1,"maximum":1000},"receivedAt":{"description":"收取时间 / Time received","$ref":"#/$defs/dateTime"},"file":{"description":"材料文件，电子材料必填；文件本身另行上传，这里只带摘要 / Material file, required when electronic; the file is uploaded separately, referenced by digest","$ref":"#/$defs/file"}},"if":{"properties":{"form":{"const":"ELECTRONIC"}},"required":["form"]},"then":{"properties":{"file":{"description":"材料文件，电子材料必填 / Material file, required when electronic"}},"required":["file"]}};
+const schema161 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
+const schema162 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema164 = {"description":"文件引用：文件另行上传，按内容摘要引用 / File reference: the file is uploaded separately and referenced by its content digest","type":"object","additionalProperties":false,"required":["digest","size","mediaType","name"],"properties":{"digest":{"description":"文件 SHA-256 摘要 / File SHA-256 digest","$ref":"#/$defs/digest"},"size":{"description":"文件大小（字节） / File size in bytes","type":"integer","minimum":0},"mediaType":{"description":"媒体类型（如 application/pdf、application/ofd） / Media type (e.g. application/pdf, application/ofd)","type":"string","pattern":"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},"name":{"description":"文件名 / File name","$ref":"#/$defs/text"}}};
+const schema165 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9507,7 +9787,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.digest === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema160.required,parentSchema:schema160,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema164.required,parentSchema:schema164,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9517,7 +9797,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.size === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema160.required,parentSchema:schema160,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema164.required,parentSchema:schema164,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9527,7 +9807,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.mediaType === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema160.required,parentSchema:schema160,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema164.required,parentSchema:schema164,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9537,7 +9817,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema160.required,parentSchema:schema160,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema164.required,parentSchema:schema164,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9548,7 +9828,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "digest") || (key0 === "size")) || (key0 === "mediaType")) || (key0 === "name"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema160,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema164,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9562,7 +9842,7 @@ if(data.digest !== undefined){
 let data0 = data.digest;
 if(typeof data0 === "string"){
 if(!pattern12.test(data0)){
-const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema161,data:data0};
+const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema165,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9573,7 +9853,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema161.type,parentSchema:schema161,data:data0};
+const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.type,parentSchema:schema165,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9586,7 +9866,7 @@ errors++;
 if(data.size !== undefined){
 let data1 = data.size;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err7 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema160.properties.size.type,parentSchema:schema160.properties.size,data:data1};
+const err7 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema164.properties.size.type,parentSchema:schema164.properties.size,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9597,7 +9877,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema160.properties.size,data:data1};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema164.properties.size,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9612,7 +9892,7 @@ if(data.mediaType !== undefined){
 let data2 = data.mediaType;
 if(typeof data2 === "string"){
 if(!pattern45.test(data2)){
-const err9 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema160.properties.mediaType,data:data2};
+const err9 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema164.properties.mediaType,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9623,7 +9903,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema160.properties.mediaType.type,parentSchema:schema160.properties.mediaType,data:data2};
+const err10 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema164.properties.mediaType.type,parentSchema:schema164.properties.mediaType,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9637,7 +9917,7 @@ if(data.name !== undefined){
 let data3 = data.name;
 if(typeof data3 === "string"){
 if(func1(data3) > 200){
-const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema158,data:data3};
+const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema162,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9647,7 +9927,7 @@ vErrors.push(err11);
 errors++;
 }
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema158,data:data3};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema162,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9657,7 +9937,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema158,data:data3};
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema162,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9668,7 +9948,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.type,parentSchema:schema158,data:data3};
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema162.type,parentSchema:schema162,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9680,7 +9960,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema160.type,parentSchema:schema160,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema164.type,parentSchema:schema164,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9689,16 +9969,16 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9749,7 +10029,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.file === undefined){
-const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema156.then.required,parentSchema:schema156.then,data};
+const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema160.then.required,parentSchema:schema160.then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9768,7 +10048,7 @@ props0.form = true;
 }
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema156.if,parentSchema:schema156,data};
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema160.if,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9779,7 +10059,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.code === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema156.required,parentSchema:schema156,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema160.required,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9789,7 +10069,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.name === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema156.required,parentSchema:schema156,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema160.required,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9799,7 +10079,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.form === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "form"},message:"must have required property '"+"form"+"'",schema:schema156.required,parentSchema:schema156,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "form"},message:"must have required property '"+"form"+"'",schema:schema160.required,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9809,7 +10089,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.count === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'",schema:schema156.required,parentSchema:schema156,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'",schema:schema160.required,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9819,7 +10099,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.receivedAt === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receivedAt"},message:"must have required property '"+"receivedAt"+"'",schema:schema156.required,parentSchema:schema156,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receivedAt"},message:"must have required property '"+"receivedAt"+"'",schema:schema160.required,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9830,7 +10110,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "code") || (key0 === "name")) || (key0 === "form")) || (key0 === "count")) || (key0 === "receivedAt")) || (key0 === "file"))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema156,data};
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9844,7 +10124,7 @@ if(data.code !== undefined){
 let data1 = data.code;
 if(typeof data1 === "string"){
 if(!pattern16.test(data1)){
-const err10 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema157,data:data1};
+const err10 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema161,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9855,7 +10135,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema157.type,parentSchema:schema157,data:data1};
+const err11 = {instancePath:instancePath+"/code",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema161.type,parentSchema:schema161,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9869,7 +10149,7 @@ if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 === "string"){
 if(func1(data2) > 200){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema158,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema162,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9879,7 +10159,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func1(data2) < 1){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema158,data:data2};
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema162,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9889,7 +10169,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema158,data:data2};
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema162,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9900,7 +10180,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema158.type,parentSchema:schema158,data:data2};
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema162.type,parentSchema:schema162,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9913,7 +10193,7 @@ errors++;
 if(data.form !== undefined){
 let data3 = data.form;
 if(typeof data3 !== "string"){
-const err16 = {instancePath:instancePath+"/form",schemaPath:"#/properties/form/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema156.properties.form.type,parentSchema:schema156.properties.form,data:data3};
+const err16 = {instancePath:instancePath+"/form",schemaPath:"#/properties/form/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema160.properties.form.type,parentSchema:schema160.properties.form,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9923,7 +10203,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!((((data3 === "ORIGINAL") || (data3 === "COPY")) || (data3 === "ELECTRONIC")) || (data3 === "E_CERTIFICATE"))){
-const err17 = {instancePath:instancePath+"/form",schemaPath:"#/properties/form/enum",keyword:"enum",params:{allowedValues: schema156.properties.form.enum},message:"must be equal to one of the allowed values",schema:schema156.properties.form.enum,parentSchema:schema156.properties.form,data:data3};
+const err17 = {instancePath:instancePath+"/form",schemaPath:"#/properties/form/enum",keyword:"enum",params:{allowedValues: schema160.properties.form.enum},message:"must be equal to one of the allowed values",schema:schema160.properties.form.enum,parentSchema:schema160.properties.form,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9936,7 +10216,7 @@ errors++;
 if(data.count !== undefined){
 let data4 = data.count;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err18 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema156.properties.count.type,parentSchema:schema156.properties.count,data:data4};
+const err18 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema160.properties.count.type,parentSchema:schema160.properties.count,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9947,7 +10227,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 1000 || isNaN(data4)){
-const err19 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema156.properties.count,data:data4};
+const err19 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema160.properties.count,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9957,7 +10237,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err20 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema156.properties.count,data:data4};
+const err20 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema160.properties.count,data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9972,7 +10252,7 @@ if(data.receivedAt !== undefined){
 let data5 = data.receivedAt;
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err21 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema159,data:data5};
+const err21 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema163,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9982,7 +10262,7 @@ vErrors.push(err21);
 errors++;
 }
 if(!(formats0.validate(data5))){
-const err22 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema159,data:data5};
+const err22 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema163,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -9993,7 +10273,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.type,parentSchema:schema159,data:data5};
+const err23 = {instancePath:instancePath+"/receivedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema163.type,parentSchema:schema163,data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -10004,14 +10284,14 @@ errors++;
 }
 }
 if(data.file !== undefined){
-if(!(validate52(data.file, {instancePath:instancePath+"/file",parentData:data,parentDataProperty:"file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate53(data.file, {instancePath:instancePath+"/file",parentData:data,parentDataProperty:"file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema156.type,parentSchema:schema156,data};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema160.type,parentSchema:schema160,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -10020,17 +10300,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/supplement/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10039,7 +10319,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.noticeNumber === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema154.required,parentSchema:schema154,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema158.required,parentSchema:schema158,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10049,7 +10329,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.materials === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "materials"},message:"must have required property '"+"materials"+"'",schema:schema154.required,parentSchema:schema154,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "materials"},message:"must have required property '"+"materials"+"'",schema:schema158.required,parentSchema:schema158,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10059,7 +10339,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.submittedAt === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "submittedAt"},message:"must have required property '"+"submittedAt"+"'",schema:schema154.required,parentSchema:schema154,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "submittedAt"},message:"must have required property '"+"submittedAt"+"'",schema:schema158.required,parentSchema:schema158,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10070,7 +10350,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "noticeNumber") || (key0 === "materials")) || (key0 === "submittedAt")) || (key0 === "note"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema154,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema158,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10084,7 +10364,7 @@ if(data.noticeNumber !== undefined){
 let data0 = data.noticeNumber;
 if(typeof data0 === "string"){
 if(func1(data0) > 100){
-const err4 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema155,data:data0};
+const err4 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema159,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10094,7 +10374,7 @@ vErrors.push(err4);
 errors++;
 }
 if(func1(data0) < 1){
-const err5 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema155,data:data0};
+const err5 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema159,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10104,7 +10384,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!pattern8.test(data0)){
-const err6 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema155,data:data0};
+const err6 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema159,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10115,7 +10395,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema155.type,parentSchema:schema155,data:data0};
+const err7 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.type,parentSchema:schema159,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10129,7 +10409,7 @@ if(data.materials !== undefined){
 let data1 = data.materials;
 if(Array.isArray(data1)){
 if(data1.length > 500){
-const err8 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema154.properties.materials,data:data1};
+const err8 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema158.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10139,7 +10419,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data1.length < 1){
-const err9 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema154.properties.materials,data:data1};
+const err9 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema158.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10150,14 +10430,14 @@ errors++;
 }
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate51(data1[i0], {instancePath:instancePath+"/materials/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate52(data1[i0], {instancePath:instancePath+"/materials/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema154.properties.materials.type,parentSchema:schema154.properties.materials,data:data1};
+const err10 = {instancePath:instancePath+"/materials",schemaPath:"#/properties/materials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema158.properties.materials.type,parentSchema:schema158.properties.materials,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10171,7 +10451,7 @@ if(data.submittedAt !== undefined){
 let data3 = data.submittedAt;
 if(typeof data3 === "string"){
 if(!pattern7.test(data3)){
-const err11 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema159,data:data3};
+const err11 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema163,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10181,7 +10461,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!(formats0.validate(data3))){
-const err12 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema159,data:data3};
+const err12 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema163,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10192,7 +10472,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema159.type,parentSchema:schema159,data:data3};
+const err13 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema163.type,parentSchema:schema163,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10206,7 +10486,7 @@ if(data.note !== undefined){
 let data4 = data.note;
 if(typeof data4 === "string"){
 if(func1(data4) > 2000){
-const err14 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema164,data:data4};
+const err14 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema168,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10216,7 +10496,7 @@ vErrors.push(err14);
 errors++;
 }
 if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema164,data:data4};
+const err15 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema168,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10226,7 +10506,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!pattern4.test(data4)){
-const err16 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema164,data:data4};
+const err16 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema168,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10237,7 +10517,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema164.type,parentSchema:schema164,data:data4};
+const err17 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.type,parentSchema:schema168,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10249,7 +10529,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema154.type,parentSchema:schema154,data};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema158.type,parentSchema:schema158,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -10258,23 +10538,23 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["supplement-request@1.0.0"] = validate55;
-const schema165 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/supplement-request/1.0.0/schema.json","title":"补正通知 / Supplement request","description":"办理地要求补正材料的载荷（DOMAIN §3 第4步），一次性列明全部需补正的材料。只描述 payload；办件编号等信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction asking for supplementary materials (DOMAIN §3 step 4), listing every missing or defective item at once. Describes the payload only; the case number and other envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["phase","noticeNumber","items","requestedAt","officer"],"properties":{"phase":{"description":"补正阶段：BEFORE_ACCEPTANCE 受理前补正（申请材料不齐全或不符合法定形式，行政许可法第三十二条：当场或五个工作日内一次告知，办理时限尚未起算），AFTER_ACCEPTANCE 受理后补正（审查中需补充材料，办理时限暂停计算） / Phase: BEFORE_ACCEPTANCE, before acceptance (incomplete application or wrong form; Administrative Licensing Law Art. 32: on the spot or within 5 working days, all at once; the time limit has not started), AFTER_ACCEPTANCE, during review (the time limit is paused)","type":"string","enum":["BEFORE_ACCEPTANCE","AFTER_ACCEPTANCE"]},"noticeNumber":{"description":"补正通知书编号 / Supplement notice number","$ref":"#/$defs/documentNumber"},"items":{"description":"需补正的全部材料，一次性告知，至少一项 / Every missing or defective item, all at once, at least one","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/$defs/supplementItem"}},"requestedAt":{"description":"补正通知时间 / Time the supplement was requested","$ref":"#/$defs/dateTime"},"dueAt":{"description":"补正期限（办理地设定，可选） / Due date for the supplement, set by the approving jurisdiction (optional)","$ref":"#/$defs/dateTime"},"officer":{"description":"发出补正通知的工作人员 / Officer issuing the notice","$ref":"#/$defs/text"}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"supplementItem":{"description":"一项需补正的材料 / One item to supplement","type":"object","additionalProperties":false,"required":["name","problem"],"properties":{"materialCode":{"description":"材料编码（事项材料清单中的编码；清单外材料可省略） / Material code from the item’s material list (omitted for a material not on the list)","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"problem":{"description":"问题类型：MISSING 缺少，ILLEGIBLE 无法辨认，EXPIRED 已过有效期，INCOMPLETE 内容不完整，OTHER 其他（须在 note 中说明） / Problem: MISSING, ILLEGIBLE, EXPIRED (out of date), INCOMPLETE, OTHER (explained in note)","type":"string","enum":["MISSING","ILLEGIBLE","EXPIRED","INCOMPLETE","OTHER"]},"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What exactly must be supplied or corrected, required when problem is OTHER","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}},"if":{"properties":{"problem":{"const":"OTHER"}},"required":["problem"]},"then":{"properties":{"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What must be supplied or corrected, required when problem is OTHER"}},"required":["note"]}}}};
-const schema166 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
-const schema170 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema169 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
-const schema167 = {"description":"一项需补正的材料 / One item to supplement","type":"object","additionalProperties":false,"required":["name","problem"],"properties":{"materialCode":{"description":"材料编码（事项材料清单中的编码；清单外材料可省略） / Material code from the item’s material list (omitted for a material not on the list)","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"problem":{"description":"问题类型：MISSING 缺少，ILLEGIBLE 无法辨认，EXPIRED 已过有效期，INCOMPLETE 内容不完整，OTHER 其他（须在 note 中说明） / Problem: MISSING, ILLEGIBLE, EXPIRED (out of date), INCOMPLETE, OTHER (explained in note)","type":"string","enum":["MISSING","ILLEGIBLE","EXPIRED","INCOMPLETE","OTHER"]},"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What exactly must be supplied or corrected, required when problem is OTHER","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}},"if":{"properties":{"problem":{"const":"OTHER"}},"required":["problem"]},"then":{"properties":{"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What must be supplied or corrected, required when problem is OTHER"}},"required":["note"]}};
-const schema168 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
+exports["supplement-request@1.0.0"] = validate56;
+const schema169 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/supplement-request/1.0.0/schema.json","title":"补正通知 / Supplement request","description":"办理地要求补正材料的载荷（DOMAIN §3 第4步），一次性列明全部需补正的材料。只描述 payload；办件编号等信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction asking for supplementary materials (DOMAIN §3 step 4), listing every missing or defective item at once. Describes the payload only; the case number and other envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["phase","noticeNumber","items","requestedAt","officer"],"properties":{"phase":{"description":"补正阶段：BEFORE_ACCEPTANCE 受理前补正（申请材料不齐全或不符合法定形式，行政许可法第三十二条：当场或五个工作日内一次告知，办理时限尚未起算），AFTER_ACCEPTANCE 受理后补正（审查中需补充材料，办理时限暂停计算） / Phase: BEFORE_ACCEPTANCE, before acceptance (incomplete application or wrong form; Administrative Licensing Law Art. 32: on the spot or within 5 working days, all at once; the time limit has not started), AFTER_ACCEPTANCE, during review (the time limit is paused)","type":"string","enum":["BEFORE_ACCEPTANCE","AFTER_ACCEPTANCE"]},"noticeNumber":{"description":"补正通知书编号 / Supplement notice number","$ref":"#/$defs/documentNumber"},"items":{"description":"需补正的全部材料，一次性告知，至少一项 / Every missing or defective item, all at once, at least one","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/$defs/supplementItem"}},"requestedAt":{"description":"补正通知时间 / Time the supplement was requested","$ref":"#/$defs/dateTime"},"dueAt":{"description":"补正期限（办理地设定，可选） / Due date for the supplement, set by the approving jurisdiction (optional)","$ref":"#/$defs/dateTime"},"officer":{"description":"发出补正通知的工作人员 / Officer issuing the notice","$ref":"#/$defs/text"}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"supplementItem":{"description":"一项需补正的材料 / One item to supplement","type":"object","additionalProperties":false,"required":["name","problem"],"properties":{"materialCode":{"description":"材料编码（事项材料清单中的编码；清单外材料可省略） / Material code from the item’s material list (omitted for a material not on the list)","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"problem":{"description":"问题类型：MISSING 缺少，ILLEGIBLE 无法辨认，EXPIRED 已过有效期，INCOMPLETE 内容不完整，OTHER 其他（须在 note 中说明） / Problem: MISSING, ILLEGIBLE, EXPIRED (out of date), INCOMPLETE, OTHER (explained in note)","type":"string","enum":["MISSING","ILLEGIBLE","EXPIRED","INCOMPLETE","OTHER"]},"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What exactly must be supplied or corrected, required when problem is OTHER","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}},"if":{"properties":{"problem":{"const":"OTHER"}},"required":["problem"]},"then":{"properties":{"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What must be supplied or corrected, required when problem is OTHER"}},"required":["note"]}}}};
+const schema170 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
+const schema174 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema173 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema171 = {"description":"一项需补正的材料 / One item to supplement","type":"object","additionalProperties":false,"required":["name","problem"],"properties":{"materialCode":{"description":"材料编码（事项材料清单中的编码；清单外材料可省略） / Material code from the item’s material list (omitted for a material not on the list)","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"problem":{"description":"问题类型：MISSING 缺少，ILLEGIBLE 无法辨认，EXPIRED 已过有效期，INCOMPLETE 内容不完整，OTHER 其他（须在 note 中说明） / Problem: MISSING, ILLEGIBLE, EXPIRED (out of date), INCOMPLETE, OTHER (explained in note)","type":"string","enum":["MISSING","ILLEGIBLE","EXPIRED","INCOMPLETE","OTHER"]},"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What exactly must be supplied or corrected, required when problem is OTHER","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}},"if":{"properties":{"problem":{"const":"OTHER"}},"required":["problem"]},"then":{"properties":{"note":{"description":"补正要求说明，problem 为 OTHER 时必填 / What must be supplied or corrected, required when problem is OTHER"}},"required":["note"]}};
+const schema172 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10325,7 +10605,7 @@ if(_valid0){
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.note === undefined){
-const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'",schema:schema167.then.required,parentSchema:schema167.then,data};
+const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'",schema:schema171.then.required,parentSchema:schema171.then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10344,7 +10624,7 @@ props0.problem = true;
 }
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema167.if,parentSchema:schema167,data};
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema171.if,parentSchema:schema171,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10355,7 +10635,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema167.required,parentSchema:schema167,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema171.required,parentSchema:schema171,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10365,7 +10645,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.problem === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "problem"},message:"must have required property '"+"problem"+"'",schema:schema167.required,parentSchema:schema167,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "problem"},message:"must have required property '"+"problem"+"'",schema:schema171.required,parentSchema:schema171,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10376,7 +10656,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "materialCode") || (key0 === "name")) || (key0 === "problem")) || (key0 === "note"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema167,data};
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema171,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10390,7 +10670,7 @@ if(data.materialCode !== undefined){
 let data1 = data.materialCode;
 if(typeof data1 === "string"){
 if(!pattern16.test(data1)){
-const err7 = {instancePath:instancePath+"/materialCode",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema168,data:data1};
+const err7 = {instancePath:instancePath+"/materialCode",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema172,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10401,7 +10681,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/materialCode",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema168.type,parentSchema:schema168,data:data1};
+const err8 = {instancePath:instancePath+"/materialCode",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema172.type,parentSchema:schema172,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10415,7 +10695,7 @@ if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 === "string"){
 if(func1(data2) > 200){
-const err9 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema169,data:data2};
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema173,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10425,7 +10705,7 @@ vErrors.push(err9);
 errors++;
 }
 if(func1(data2) < 1){
-const err10 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema169,data:data2};
+const err10 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema173,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10435,7 +10715,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema169,data:data2};
+const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema173,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10446,7 +10726,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema169.type,parentSchema:schema169,data:data2};
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.type,parentSchema:schema173,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10459,7 +10739,7 @@ errors++;
 if(data.problem !== undefined){
 let data3 = data.problem;
 if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/problem",schemaPath:"#/properties/problem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema167.properties.problem.type,parentSchema:schema167.properties.problem,data:data3};
+const err13 = {instancePath:instancePath+"/problem",schemaPath:"#/properties/problem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema171.properties.problem.type,parentSchema:schema171.properties.problem,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10469,7 +10749,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!(((((data3 === "MISSING") || (data3 === "ILLEGIBLE")) || (data3 === "EXPIRED")) || (data3 === "INCOMPLETE")) || (data3 === "OTHER"))){
-const err14 = {instancePath:instancePath+"/problem",schemaPath:"#/properties/problem/enum",keyword:"enum",params:{allowedValues: schema167.properties.problem.enum},message:"must be equal to one of the allowed values",schema:schema167.properties.problem.enum,parentSchema:schema167.properties.problem,data:data3};
+const err14 = {instancePath:instancePath+"/problem",schemaPath:"#/properties/problem/enum",keyword:"enum",params:{allowedValues: schema171.properties.problem.enum},message:"must be equal to one of the allowed values",schema:schema171.properties.problem.enum,parentSchema:schema171.properties.problem,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10483,7 +10763,7 @@ if(data.note !== undefined){
 let data4 = data.note;
 if(typeof data4 === "string"){
 if(func1(data4) > 1000){
-const err15 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema167.properties.note,data:data4};
+const err15 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema171.properties.note,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10493,7 +10773,7 @@ vErrors.push(err15);
 errors++;
 }
 if(func1(data4) < 1){
-const err16 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema167.properties.note,data:data4};
+const err16 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema171.properties.note,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10503,7 +10783,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!pattern4.test(data4)){
-const err17 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema167.properties.note,data:data4};
+const err17 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema171.properties.note,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10514,7 +10794,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema167.properties.note.type,parentSchema:schema167.properties.note,data:data4};
+const err18 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema171.properties.note.type,parentSchema:schema171.properties.note,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -10526,7 +10806,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema167.type,parentSchema:schema167,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema171.type,parentSchema:schema171,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -10535,17 +10815,17 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/supplement-request/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10554,7 +10834,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.phase === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phase"},message:"must have required property '"+"phase"+"'",schema:schema165.required,parentSchema:schema165,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phase"},message:"must have required property '"+"phase"+"'",schema:schema169.required,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10564,7 +10844,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.noticeNumber === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema165.required,parentSchema:schema165,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema169.required,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10574,7 +10854,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.items === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'",schema:schema165.required,parentSchema:schema165,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'",schema:schema169.required,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10584,7 +10864,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.requestedAt === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedAt"},message:"must have required property '"+"requestedAt"+"'",schema:schema165.required,parentSchema:schema165,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedAt"},message:"must have required property '"+"requestedAt"+"'",schema:schema169.required,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10594,7 +10874,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.officer === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema165.required,parentSchema:schema165,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema169.required,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10605,7 +10885,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "phase") || (key0 === "noticeNumber")) || (key0 === "items")) || (key0 === "requestedAt")) || (key0 === "dueAt")) || (key0 === "officer"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema165,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10618,7 +10898,7 @@ errors++;
 if(data.phase !== undefined){
 let data0 = data.phase;
 if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema165.properties.phase.type,parentSchema:schema165.properties.phase,data:data0};
+const err6 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema169.properties.phase.type,parentSchema:schema169.properties.phase,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10628,7 +10908,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data0 === "BEFORE_ACCEPTANCE") || (data0 === "AFTER_ACCEPTANCE"))){
-const err7 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/enum",keyword:"enum",params:{allowedValues: schema165.properties.phase.enum},message:"must be equal to one of the allowed values",schema:schema165.properties.phase.enum,parentSchema:schema165.properties.phase,data:data0};
+const err7 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/enum",keyword:"enum",params:{allowedValues: schema169.properties.phase.enum},message:"must be equal to one of the allowed values",schema:schema169.properties.phase.enum,parentSchema:schema169.properties.phase,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10642,7 +10922,7 @@ if(data.noticeNumber !== undefined){
 let data1 = data.noticeNumber;
 if(typeof data1 === "string"){
 if(func1(data1) > 100){
-const err8 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema166,data:data1};
+const err8 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema170,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10652,7 +10932,7 @@ vErrors.push(err8);
 errors++;
 }
 if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema166,data:data1};
+const err9 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema170,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10662,7 +10942,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!pattern8.test(data1)){
-const err10 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema166,data:data1};
+const err10 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema170,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10673,7 +10953,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema166.type,parentSchema:schema166,data:data1};
+const err11 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema170.type,parentSchema:schema170,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10687,7 +10967,7 @@ if(data.items !== undefined){
 let data2 = data.items;
 if(Array.isArray(data2)){
 if(data2.length > 200){
-const err12 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema165.properties.items,data:data2};
+const err12 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema169.properties.items,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10697,7 +10977,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data2.length < 1){
-const err13 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema165.properties.items,data:data2};
+const err13 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema169.properties.items,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10708,14 +10988,14 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate56(data2[i0], {instancePath:instancePath+"/items/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate57(data2[i0], {instancePath:instancePath+"/items/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema165.properties.items.type,parentSchema:schema165.properties.items,data:data2};
+const err14 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema169.properties.items.type,parentSchema:schema169.properties.items,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10729,7 +11009,7 @@ if(data.requestedAt !== undefined){
 let data4 = data.requestedAt;
 if(typeof data4 === "string"){
 if(!pattern7.test(data4)){
-const err15 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema170,data:data4};
+const err15 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema174,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10739,7 +11019,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!(formats0.validate(data4))){
-const err16 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema170,data:data4};
+const err16 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema174,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10750,7 +11030,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema170.type,parentSchema:schema170,data:data4};
+const err17 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.type,parentSchema:schema174,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10764,7 +11044,7 @@ if(data.dueAt !== undefined){
 let data5 = data.dueAt;
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema170,data:data5};
+const err18 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema174,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -10774,7 +11054,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!(formats0.validate(data5))){
-const err19 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema170,data:data5};
+const err19 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema174,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -10785,7 +11065,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema170.type,parentSchema:schema170,data:data5};
+const err20 = {instancePath:instancePath+"/dueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.type,parentSchema:schema174,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -10799,7 +11079,7 @@ if(data.officer !== undefined){
 let data6 = data.officer;
 if(typeof data6 === "string"){
 if(func1(data6) > 200){
-const err21 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema169,data:data6};
+const err21 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema173,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -10809,7 +11089,7 @@ vErrors.push(err21);
 errors++;
 }
 if(func1(data6) < 1){
-const err22 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema169,data:data6};
+const err22 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema173,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -10819,7 +11099,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!pattern4.test(data6)){
-const err23 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema169,data:data6};
+const err23 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema173,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -10830,7 +11110,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema169.type,parentSchema:schema169,data:data6};
+const err24 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.type,parentSchema:schema173,data:data6};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -10842,7 +11122,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema165.type,parentSchema:schema165,data};
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema169.type,parentSchema:schema169,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -10851,21 +11131,21 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suspension@1.0.0"] = validate58;
-const schema173 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/suspension/1.0.0/schema.json","title":"暂停计时 / Suspension","description":"办理地暂停计时的载荷（DOMAIN §3 第5步）：受理后补正或特别程序，记录种类、理由和依据。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction stopping the clock (DOMAIN §3 step 5): for a supplement after acceptance or a special procedure, with kind, reason and basis. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["kind","reason","legalBasis","startedAt"],"properties":{"kind":{"description":"暂停种类：SUPPLEMENT_AFTER_ACCEPTANCE 受理后补正；特别程序（行政许可法第四十五条）：HEARING 听证，TESTING 检验检测，EXPERT_REVIEW 专家评审（含鉴定、认证），EXTENSION 延期，OTHER_SPECIAL_PROCEDURE 其他特别程序 / Kind: SUPPLEMENT_AFTER_ACCEPTANCE (waiting for a supplement after acceptance); special procedures (Administrative Licensing Law Art. 45): HEARING, TESTING, EXPERT_REVIEW (including appraisal and certification), EXTENSION, OTHER_SPECIAL_PROCEDURE","type":"string","enum":["SUPPLEMENT_AFTER_ACCEPTANCE","HEARING","TESTING","EXPERT_REVIEW","EXTENSION","OTHER_SPECIAL_PROCEDURE"]},"reason":{"description":"暂停理由 / Reason for stopping the clock","$ref":"#/$defs/longText"},"legalBasis":{"description":"暂停依据（法律条款或办事指南规定） / Basis (legal provision or rule of the service guide)","$ref":"#/$defs/longText"},"startedAt":{"description":"暂停开始时间 / Time the clock stopped","$ref":"#/$defs/dateTime"},"expectedEndAt":{"description":"预计恢复时间（可选） / Expected time of resumption (optional)","$ref":"#/$defs/dateTime"}},"$defs":{"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema174 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
-const schema176 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+exports["suspension@1.0.0"] = validate59;
+const schema177 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/suspension/1.0.0/schema.json","title":"暂停计时 / Suspension","description":"办理地暂停计时的载荷（DOMAIN §3 第5步）：受理后补正或特别程序，记录种类、理由和依据。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction stopping the clock (DOMAIN §3 step 5): for a supplement after acceptance or a special procedure, with kind, reason and basis. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["kind","reason","legalBasis","startedAt"],"properties":{"kind":{"description":"暂停种类：SUPPLEMENT_AFTER_ACCEPTANCE 受理后补正；特别程序（行政许可法第四十五条）：HEARING 听证，TESTING 检验检测，EXPERT_REVIEW 专家评审（含鉴定、认证），EXTENSION 延期，OTHER_SPECIAL_PROCEDURE 其他特别程序 / Kind: SUPPLEMENT_AFTER_ACCEPTANCE (waiting for a supplement after acceptance); special procedures (Administrative Licensing Law Art. 45): HEARING, TESTING, EXPERT_REVIEW (including appraisal and certification), EXTENSION, OTHER_SPECIAL_PROCEDURE","type":"string","enum":["SUPPLEMENT_AFTER_ACCEPTANCE","HEARING","TESTING","EXPERT_REVIEW","EXTENSION","OTHER_SPECIAL_PROCEDURE"]},"reason":{"description":"暂停理由 / Reason for stopping the clock","$ref":"#/$defs/longText"},"legalBasis":{"description":"暂停依据（法律条款或办事指南规定） / Basis (legal provision or rule of the service guide)","$ref":"#/$defs/longText"},"startedAt":{"description":"暂停开始时间 / Time the clock stopped","$ref":"#/$defs/dateTime"},"expectedEndAt":{"description":"预计恢复时间（可选） / Expected time of resumption (optional)","$ref":"#/$defs/dateTime"}},"$defs":{"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema178 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+const schema180 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/suspension/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10874,7 +11154,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema173.required,parentSchema:schema173,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema177.required,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10884,7 +11164,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.reason === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema173.required,parentSchema:schema173,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema177.required,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10894,7 +11174,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.legalBasis === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "legalBasis"},message:"must have required property '"+"legalBasis"+"'",schema:schema173.required,parentSchema:schema173,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "legalBasis"},message:"must have required property '"+"legalBasis"+"'",schema:schema177.required,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10904,7 +11184,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.startedAt === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'",schema:schema173.required,parentSchema:schema173,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'",schema:schema177.required,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10915,7 +11195,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "kind") || (key0 === "reason")) || (key0 === "legalBasis")) || (key0 === "startedAt")) || (key0 === "expectedEndAt"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema173,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10928,7 +11208,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema173.properties.kind.type,parentSchema:schema173.properties.kind,data:data0};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema177.properties.kind.type,parentSchema:schema177.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10938,7 +11218,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((((data0 === "SUPPLEMENT_AFTER_ACCEPTANCE") || (data0 === "HEARING")) || (data0 === "TESTING")) || (data0 === "EXPERT_REVIEW")) || (data0 === "EXTENSION")) || (data0 === "OTHER_SPECIAL_PROCEDURE"))){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema173.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema173.properties.kind.enum,parentSchema:schema173.properties.kind,data:data0};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema177.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema177.properties.kind.enum,parentSchema:schema177.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10952,7 +11232,7 @@ if(data.reason !== undefined){
 let data1 = data.reason;
 if(typeof data1 === "string"){
 if(func1(data1) > 2000){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema174,data:data1};
+const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema178,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10962,7 +11242,7 @@ vErrors.push(err7);
 errors++;
 }
 if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema174,data:data1};
+const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema178,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10972,7 +11252,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!pattern4.test(data1)){
-const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema174,data:data1};
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema178,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10983,7 +11263,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.type,parentSchema:schema174,data:data1};
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema178.type,parentSchema:schema178,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10997,7 +11277,7 @@ if(data.legalBasis !== undefined){
 let data2 = data.legalBasis;
 if(typeof data2 === "string"){
 if(func1(data2) > 2000){
-const err11 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema174,data:data2};
+const err11 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema178,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11007,7 +11287,7 @@ vErrors.push(err11);
 errors++;
 }
 if(func1(data2) < 1){
-const err12 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema174,data:data2};
+const err12 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema178,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11017,7 +11297,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err13 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema174,data:data2};
+const err13 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema178,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11028,7 +11308,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema174.type,parentSchema:schema174,data:data2};
+const err14 = {instancePath:instancePath+"/legalBasis",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema178.type,parentSchema:schema178,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11042,7 +11322,7 @@ if(data.startedAt !== undefined){
 let data3 = data.startedAt;
 if(typeof data3 === "string"){
 if(!pattern7.test(data3)){
-const err15 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema176,data:data3};
+const err15 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11052,7 +11332,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!(formats0.validate(data3))){
-const err16 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema176,data:data3};
+const err16 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11063,7 +11343,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema176.type,parentSchema:schema176,data:data3};
+const err17 = {instancePath:instancePath+"/startedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema180.type,parentSchema:schema180,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11077,7 +11357,7 @@ if(data.expectedEndAt !== undefined){
 let data4 = data.expectedEndAt;
 if(typeof data4 === "string"){
 if(!pattern7.test(data4)){
-const err18 = {instancePath:instancePath+"/expectedEndAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema176,data:data4};
+const err18 = {instancePath:instancePath+"/expectedEndAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema180,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11087,7 +11367,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!(formats0.validate(data4))){
-const err19 = {instancePath:instancePath+"/expectedEndAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema176,data:data4};
+const err19 = {instancePath:instancePath+"/expectedEndAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema180,data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11098,7 +11378,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/expectedEndAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema176.type,parentSchema:schema176,data:data4};
+const err20 = {instancePath:instancePath+"/expectedEndAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema180.type,parentSchema:schema180,data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -11110,7 +11390,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema173.type,parentSchema:schema173,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema177.type,parentSchema:schema177,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11119,21 +11399,21 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["termination@1.0.0"] = validate59;
-const schema178 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/termination/1.0.0/schema.json","title":"异常终止 / Termination","description":"任一方异常终止（作废）办件的载荷（DOMAIN §3 第9步），须说明理由；办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of either district terminating a case abnormally (DOMAIN §3 step 9), reason required; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["reason","reasonCode","terminatedAt","officer"],"properties":{"reason":{"description":"终止理由，必填，至少2个字 / Reason for the termination, required, at least 2 characters","type":"string","minLength":2,"maxLength":2000,"pattern":"\\S"},"reasonCode":{"description":"终止原因代码：MISSING_TOLERATED_ITEMS 容缺材料逾期未补齐，APPLICANT_UNREACHABLE 无法联系申请人，DUPLICATE 重复申请，FRAUD_SUSPECTED 涉嫌虚假申请，OTHER 其他（见 reason） / Reason code: tolerated items not supplied by their due date, applicant unreachable, duplicate application, suspected fraud, other (see reason)","type":"string","enum":["MISSING_TOLERATED_ITEMS","APPLICANT_UNREACHABLE","DUPLICATE","FRAUD_SUSPECTED","OTHER"]},"terminatedAt":{"description":"终止时间 / Time of termination","$ref":"#/$defs/dateTime"},"officer":{"description":"作出终止的人员；系统按期限自动终止时为系统标识 / Officer terminating the case; for an automatic termination at a due date, the system’s identifier","$ref":"#/$defs/text"}},"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema179 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema180 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+exports["termination@1.0.0"] = validate60;
+const schema182 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/termination/1.0.0/schema.json","title":"异常终止 / Termination","description":"任一方异常终止（作废）办件的载荷（DOMAIN §3 第9步），须说明理由；办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of either district terminating a case abnormally (DOMAIN §3 step 9), reason required; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["reason","reasonCode","terminatedAt","officer"],"properties":{"reason":{"description":"终止理由，必填，至少2个字 / Reason for the termination, required, at least 2 characters","type":"string","minLength":2,"maxLength":2000,"pattern":"\\S"},"reasonCode":{"description":"终止原因代码：MISSING_TOLERATED_ITEMS 容缺材料逾期未补齐，APPLICANT_UNREACHABLE 无法联系申请人，DUPLICATE 重复申请，FRAUD_SUSPECTED 涉嫌虚假申请，OTHER 其他（见 reason） / Reason code: tolerated items not supplied by their due date, applicant unreachable, duplicate application, suspected fraud, other (see reason)","type":"string","enum":["MISSING_TOLERATED_ITEMS","APPLICANT_UNREACHABLE","DUPLICATE","FRAUD_SUSPECTED","OTHER"]},"terminatedAt":{"description":"终止时间 / Time of termination","$ref":"#/$defs/dateTime"},"officer":{"description":"作出终止的人员；系统按期限自动终止时为系统标识 / Officer terminating the case; for an automatic termination at a due date, the system’s identifier","$ref":"#/$defs/text"}},"$defs":{"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema183 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema184 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/termination/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11142,7 +11422,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reason === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema178.required,parentSchema:schema178,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema182.required,parentSchema:schema182,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11152,7 +11432,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.reasonCode === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reasonCode"},message:"must have required property '"+"reasonCode"+"'",schema:schema178.required,parentSchema:schema178,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reasonCode"},message:"must have required property '"+"reasonCode"+"'",schema:schema182.required,parentSchema:schema182,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11162,7 +11442,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.terminatedAt === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "terminatedAt"},message:"must have required property '"+"terminatedAt"+"'",schema:schema178.required,parentSchema:schema178,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "terminatedAt"},message:"must have required property '"+"terminatedAt"+"'",schema:schema182.required,parentSchema:schema182,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11172,7 +11452,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.officer === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema178.required,parentSchema:schema178,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema182.required,parentSchema:schema182,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11183,7 +11463,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "reason") || (key0 === "reasonCode")) || (key0 === "terminatedAt")) || (key0 === "officer"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema178,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema182,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11197,7 +11477,7 @@ if(data.reason !== undefined){
 let data0 = data.reason;
 if(typeof data0 === "string"){
 if(func1(data0) > 2000){
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema178.properties.reason,data:data0};
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema182.properties.reason,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11207,7 +11487,7 @@ vErrors.push(err5);
 errors++;
 }
 if(func1(data0) < 2){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema178.properties.reason,data:data0};
+const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema182.properties.reason,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11217,7 +11497,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!pattern4.test(data0)){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema178.properties.reason,data:data0};
+const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema182.properties.reason,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11228,7 +11508,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema178.properties.reason.type,parentSchema:schema178.properties.reason,data:data0};
+const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema182.properties.reason.type,parentSchema:schema182.properties.reason,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11241,7 +11521,7 @@ errors++;
 if(data.reasonCode !== undefined){
 let data1 = data.reasonCode;
 if(typeof data1 !== "string"){
-const err9 = {instancePath:instancePath+"/reasonCode",schemaPath:"#/properties/reasonCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema178.properties.reasonCode.type,parentSchema:schema178.properties.reasonCode,data:data1};
+const err9 = {instancePath:instancePath+"/reasonCode",schemaPath:"#/properties/reasonCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema182.properties.reasonCode.type,parentSchema:schema182.properties.reasonCode,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11251,7 +11531,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((((data1 === "MISSING_TOLERATED_ITEMS") || (data1 === "APPLICANT_UNREACHABLE")) || (data1 === "DUPLICATE")) || (data1 === "FRAUD_SUSPECTED")) || (data1 === "OTHER"))){
-const err10 = {instancePath:instancePath+"/reasonCode",schemaPath:"#/properties/reasonCode/enum",keyword:"enum",params:{allowedValues: schema178.properties.reasonCode.enum},message:"must be equal to one of the allowed values",schema:schema178.properties.reasonCode.enum,parentSchema:schema178.properties.reasonCode,data:data1};
+const err10 = {instancePath:instancePath+"/reasonCode",schemaPath:"#/properties/reasonCode/enum",keyword:"enum",params:{allowedValues: schema182.properties.reasonCode.enum},message:"must be equal to one of the allowed values",schema:schema182.properties.reasonCode.enum,parentSchema:schema182.properties.reasonCode,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11265,7 +11545,7 @@ if(data.terminatedAt !== undefined){
 let data2 = data.terminatedAt;
 if(typeof data2 === "string"){
 if(!pattern7.test(data2)){
-const err11 = {instancePath:instancePath+"/terminatedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema179,data:data2};
+const err11 = {instancePath:instancePath+"/terminatedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema183,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11275,7 +11555,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!(formats0.validate(data2))){
-const err12 = {instancePath:instancePath+"/terminatedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema179,data:data2};
+const err12 = {instancePath:instancePath+"/terminatedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema183,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11286,7 +11566,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/terminatedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema179.type,parentSchema:schema179,data:data2};
+const err13 = {instancePath:instancePath+"/terminatedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema183.type,parentSchema:schema183,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11300,7 +11580,7 @@ if(data.officer !== undefined){
 let data3 = data.officer;
 if(typeof data3 === "string"){
 if(func1(data3) > 200){
-const err14 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema180,data:data3};
+const err14 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema184,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11310,7 +11590,7 @@ vErrors.push(err14);
 errors++;
 }
 if(func1(data3) < 1){
-const err15 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema180,data:data3};
+const err15 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema184,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11320,7 +11600,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err16 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema180,data:data3};
+const err16 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema184,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11331,7 +11611,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema180.type,parentSchema:schema180,data:data3};
+const err17 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema184.type,parentSchema:schema184,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11343,7 +11623,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema178.type,parentSchema:schema178,data};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema182.type,parentSchema:schema182,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11352,27 +11632,27 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["tolerance-acceptance@1.0.0"] = validate60;
-const schema181 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/tolerance-acceptance/1.0.0/schema.json","title":"容缺受理 / Tolerance acceptance","description":"办理地容缺受理的载荷（DOMAIN §3 第4步）：受理的全部字段，加上容缺材料及其补齐期限、申请人签署的承诺。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction accepting a case with minor items missing (DOMAIN §3 step 4): every acceptance field, plus the pending items with their due dates and the applicant’s signed promise. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["acceptingBody","officer","acceptedAt","noticeNumber","promisedDueAt","pendingItems","applicantPromise"],"properties":{"acceptingBody":{"description":"受理单位 / Accepting body","type":"object","additionalProperties":false,"required":["name","uscc"],"properties":{"name":{"description":"受理单位名称 / Accepting body name","$ref":"#/$defs/text"},"uscc":{"description":"受理单位统一社会信用代码 / Accepting body unified social credit code","$ref":"#/$defs/uscc"}}},"officer":{"description":"受理人员 / Accepting officer","$ref":"#/$defs/text"},"acceptedAt":{"description":"受理时间 / Time of acceptance","$ref":"#/$defs/dateTime"},"noticeNumber":{"description":"受理通知书编号 / Acceptance notice number","$ref":"#/$defs/documentNumber"},"promisedDueAt":{"description":"承诺办结时间（按办理地日历由承诺时限算出） / Promised due date, computed from the promised limit in the approving district’s calendar","$ref":"#/$defs/dateTime"},"statutoryDueAt":{"description":"法定办结时间（按法定时限算出，可选） / Statutory due date, computed from the statutory limit (optional)","$ref":"#/$defs/dateTime"},"regionCode":{"description":"受理地行政区划代码（无区划代码的园区可省略） / Administrative division code of the accepting body (omitted for a zone without one)","$ref":"#/$defs/regionCode"},"pendingItems":{"description":"容缺材料（待补齐），至少一项 / Pending (tolerated) items, at least one","type":"array","minItems":1,"maxItems":100,"items":{"description":"一项容缺材料 / One pending item","type":"object","additionalProperties":false,"required":["materialCode","name","dueAt"],"properties":{"materialCode":{"description":"材料编码（事项材料清单中可容缺的材料） / Material code (a tolerable material of the item’s list)","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"dueAt":{"description":"补齐期限，不晚于承诺办结时间 / Due date for the item, no later than the promised due date","$ref":"#/$defs/dateTime"}}}},"applicantPromise":{"description":"申请人签署的容缺承诺 / The applicant’s signed promise","type":"object","additionalProperties":false,"required":["signedAt"],"properties":{"signedAt":{"description":"承诺签署时间 / Time the promise was signed","$ref":"#/$defs/dateTime"},"promiseText":{"description":"承诺内容 / Text of the promise","$ref":"#/$defs/longText"},"documentDigest":{"description":"签署的承诺书文件摘要（文件另行上传） / Digest of the signed promise document (uploaded separately)","$ref":"#/$defs/digest"}}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"uscc":{"description":"统一社会信用代码（18位，GB 32100；不校验校验位） / Unified social credit code (18 chars, GB 32100; check digit not checked)","type":"string","pattern":"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"},"regionCode":{"description":"行政区划代码：6位（县级），或9位、12位（乡镇、村级） / Administrative division code: 6 digits (county level), or 9 or 12 digits (township, village level)","type":"string","pattern":"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"}}};
-const schema182 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
-const schema183 = {"description":"统一社会信用代码（18位，GB 32100；不校验校验位） / Unified social credit code (18 chars, GB 32100; check digit not checked)","type":"string","pattern":"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"};
-const schema185 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema186 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
-const schema189 = {"description":"行政区划代码：6位（县级），或9位、12位（乡镇、村级） / Administrative division code: 6 digits (county level), or 9 or 12 digits (township, village level)","type":"string","pattern":"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"};
-const schema190 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
-const schema194 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
-const schema195 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
+exports["tolerance-acceptance@1.0.0"] = validate61;
+const schema185 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/tolerance-acceptance/1.0.0/schema.json","title":"容缺受理 / Tolerance acceptance","description":"办理地容缺受理的载荷（DOMAIN §3 第4步）：受理的全部字段，加上容缺材料及其补齐期限、申请人签署的承诺。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the approving jurisdiction accepting a case with minor items missing (DOMAIN §3 step 4): every acceptance field, plus the pending items with their due dates and the applicant’s signed promise. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["acceptingBody","officer","acceptedAt","noticeNumber","promisedDueAt","pendingItems","applicantPromise"],"properties":{"acceptingBody":{"description":"受理单位 / Accepting body","type":"object","additionalProperties":false,"required":["name","uscc"],"properties":{"name":{"description":"受理单位名称 / Accepting body name","$ref":"#/$defs/text"},"uscc":{"description":"受理单位统一社会信用代码 / Accepting body unified social credit code","$ref":"#/$defs/uscc"}}},"officer":{"description":"受理人员 / Accepting officer","$ref":"#/$defs/text"},"acceptedAt":{"description":"受理时间 / Time of acceptance","$ref":"#/$defs/dateTime"},"noticeNumber":{"description":"受理通知书编号 / Acceptance notice number","$ref":"#/$defs/documentNumber"},"promisedDueAt":{"description":"承诺办结时间（按办理地日历由承诺时限算出） / Promised due date, computed from the promised limit in the approving district’s calendar","$ref":"#/$defs/dateTime"},"statutoryDueAt":{"description":"法定办结时间（按法定时限算出，可选） / Statutory due date, computed from the statutory limit (optional)","$ref":"#/$defs/dateTime"},"regionCode":{"description":"受理地行政区划代码（无区划代码的园区可省略） / Administrative division code of the accepting body (omitted for a zone without one)","$ref":"#/$defs/regionCode"},"pendingItems":{"description":"容缺材料（待补齐），至少一项 / Pending (tolerated) items, at least one","type":"array","minItems":1,"maxItems":100,"items":{"description":"一项容缺材料 / One pending item","type":"object","additionalProperties":false,"required":["materialCode","name","dueAt"],"properties":{"materialCode":{"description":"材料编码（事项材料清单中可容缺的材料） / Material code (a tolerable material of the item’s list)","$ref":"#/$defs/code"},"name":{"description":"材料名称 / Material name","$ref":"#/$defs/text"},"dueAt":{"description":"补齐期限，不晚于承诺办结时间 / Due date for the item, no later than the promised due date","$ref":"#/$defs/dateTime"}}}},"applicantPromise":{"description":"申请人签署的容缺承诺 / The applicant’s signed promise","type":"object","additionalProperties":false,"required":["signedAt"],"properties":{"signedAt":{"description":"承诺签署时间 / Time the promise was signed","$ref":"#/$defs/dateTime"},"promiseText":{"description":"承诺内容 / Text of the promise","$ref":"#/$defs/longText"},"documentDigest":{"description":"签署的承诺书文件摘要（文件另行上传） / Digest of the signed promise document (uploaded separately)","$ref":"#/$defs/digest"}}}},"$defs":{"code":{"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},"documentNumber":{"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"},"text":{"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"digest":{"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"uscc":{"description":"统一社会信用代码（18位，GB 32100；不校验校验位） / Unified social credit code (18 chars, GB 32100; check digit not checked)","type":"string","pattern":"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"},"regionCode":{"description":"行政区划代码：6位（县级），或9位、12位（乡镇、村级） / Administrative division code: 6 digits (county level), or 9 or 12 digits (township, village level)","type":"string","pattern":"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"}}};
+const schema186 = {"description":"非空文本 / Non-empty text","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema187 = {"description":"统一社会信用代码（18位，GB 32100；不校验校验位） / Unified social credit code (18 chars, GB 32100; check digit not checked)","type":"string","pattern":"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"};
+const schema189 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema190 = {"description":"文书编号：不透明字符串，可含中文和括号（如 罗政数受〔2026〕0123号），首尾无空白、不换行 / Document number: opaque string, may contain Chinese characters and brackets (e.g. 罗政数受〔2026〕0123号), no leading or trailing blank, no line break","type":"string","minLength":1,"maxLength":100,"pattern":"^\\S(.*\\S)?$"};
+const schema193 = {"description":"行政区划代码：6位（县级），或9位、12位（乡镇、村级） / Administrative division code: 6 digits (county level), or 9 or 12 digits (township, village level)","type":"string","pattern":"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"};
+const schema194 = {"description":"不透明编码，不假定长度 / Opaque code, no length assumed","type":"string","pattern":"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"};
+const schema198 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+const schema199 = {"description":"SHA-256 摘要，形如 sha256:<64位小写十六进制> / SHA-256 digest as sha256:<64 lowercase hex>","type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/tolerance-acceptance/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate61.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11381,7 +11661,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.acceptingBody === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acceptingBody"},message:"must have required property '"+"acceptingBody"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acceptingBody"},message:"must have required property '"+"acceptingBody"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11391,7 +11671,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.officer === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "officer"},message:"must have required property '"+"officer"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11401,7 +11681,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.acceptedAt === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acceptedAt"},message:"must have required property '"+"acceptedAt"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acceptedAt"},message:"must have required property '"+"acceptedAt"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11411,7 +11691,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.noticeNumber === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "noticeNumber"},message:"must have required property '"+"noticeNumber"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11421,7 +11701,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.promisedDueAt === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "promisedDueAt"},message:"must have required property '"+"promisedDueAt"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "promisedDueAt"},message:"must have required property '"+"promisedDueAt"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11431,7 +11711,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.pendingItems === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pendingItems"},message:"must have required property '"+"pendingItems"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pendingItems"},message:"must have required property '"+"pendingItems"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11441,7 +11721,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.applicantPromise === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "applicantPromise"},message:"must have required property '"+"applicantPromise"+"'",schema:schema181.required,parentSchema:schema181,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "applicantPromise"},message:"must have required property '"+"applicantPromise"+"'",schema:schema185.required,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11451,8 +11731,8 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func12.call(schema181.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema181,data};
+if(!(func12.call(schema185.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11466,7 +11746,7 @@ if(data.acceptingBody !== undefined){
 let data0 = data.acceptingBody;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.name === undefined){
-const err8 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema181.properties.acceptingBody.required,parentSchema:schema181.properties.acceptingBody,data:data0};
+const err8 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema185.properties.acceptingBody.required,parentSchema:schema185.properties.acceptingBody,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11476,7 +11756,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data0.uscc === undefined){
-const err9 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/required",keyword:"required",params:{missingProperty: "uscc"},message:"must have required property '"+"uscc"+"'",schema:schema181.properties.acceptingBody.required,parentSchema:schema181.properties.acceptingBody,data:data0};
+const err9 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/required",keyword:"required",params:{missingProperty: "uscc"},message:"must have required property '"+"uscc"+"'",schema:schema185.properties.acceptingBody.required,parentSchema:schema185.properties.acceptingBody,data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11487,7 +11767,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "name") || (key1 === "uscc"))){
-const err10 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema181.properties.acceptingBody,data:data0};
+const err10 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema185.properties.acceptingBody,data:data0};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11501,7 +11781,7 @@ if(data0.name !== undefined){
 let data1 = data0.name;
 if(typeof data1 === "string"){
 if(func1(data1) > 200){
-const err11 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema182,data:data1};
+const err11 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema186,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11511,7 +11791,7 @@ vErrors.push(err11);
 errors++;
 }
 if(func1(data1) < 1){
-const err12 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema182,data:data1};
+const err12 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema186,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11521,7 +11801,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!pattern4.test(data1)){
-const err13 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema182,data:data1};
+const err13 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema186,data:data1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11532,7 +11812,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema182.type,parentSchema:schema182,data:data1};
+const err14 = {instancePath:instancePath+"/acceptingBody/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema186.type,parentSchema:schema186,data:data1};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11546,7 +11826,7 @@ if(data0.uscc !== undefined){
 let data2 = data0.uscc;
 if(typeof data2 === "string"){
 if(!pattern5.test(data2)){
-const err15 = {instancePath:instancePath+"/acceptingBody/uscc",schemaPath:"#/$defs/uscc/pattern",keyword:"pattern",params:{pattern: "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"},message:"must match pattern \""+"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"+"\"",schema:"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",parentSchema:schema183,data:data2};
+const err15 = {instancePath:instancePath+"/acceptingBody/uscc",schemaPath:"#/$defs/uscc/pattern",keyword:"pattern",params:{pattern: "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"},message:"must match pattern \""+"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"+"\"",schema:"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",parentSchema:schema187,data:data2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11557,7 +11837,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/acceptingBody/uscc",schemaPath:"#/$defs/uscc/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema183.type,parentSchema:schema183,data:data2};
+const err16 = {instancePath:instancePath+"/acceptingBody/uscc",schemaPath:"#/$defs/uscc/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema187.type,parentSchema:schema187,data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11569,7 +11849,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.properties.acceptingBody.type,parentSchema:schema181.properties.acceptingBody,data:data0};
+const err17 = {instancePath:instancePath+"/acceptingBody",schemaPath:"#/properties/acceptingBody/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.properties.acceptingBody.type,parentSchema:schema185.properties.acceptingBody,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11583,7 +11863,7 @@ if(data.officer !== undefined){
 let data3 = data.officer;
 if(typeof data3 === "string"){
 if(func1(data3) > 200){
-const err18 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema182,data:data3};
+const err18 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema186,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -11593,7 +11873,7 @@ vErrors.push(err18);
 errors++;
 }
 if(func1(data3) < 1){
-const err19 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema182,data:data3};
+const err19 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema186,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -11603,7 +11883,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!pattern4.test(data3)){
-const err20 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema182,data:data3};
+const err20 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema186,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -11614,7 +11894,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema182.type,parentSchema:schema182,data:data3};
+const err21 = {instancePath:instancePath+"/officer",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema186.type,parentSchema:schema186,data:data3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -11628,7 +11908,7 @@ if(data.acceptedAt !== undefined){
 let data4 = data.acceptedAt;
 if(typeof data4 === "string"){
 if(!pattern7.test(data4)){
-const err22 = {instancePath:instancePath+"/acceptedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema185,data:data4};
+const err22 = {instancePath:instancePath+"/acceptedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema189,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -11638,7 +11918,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!(formats0.validate(data4))){
-const err23 = {instancePath:instancePath+"/acceptedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema185,data:data4};
+const err23 = {instancePath:instancePath+"/acceptedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema189,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -11649,7 +11929,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/acceptedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema185.type,parentSchema:schema185,data:data4};
+const err24 = {instancePath:instancePath+"/acceptedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.type,parentSchema:schema189,data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -11663,7 +11943,7 @@ if(data.noticeNumber !== undefined){
 let data5 = data.noticeNumber;
 if(typeof data5 === "string"){
 if(func1(data5) > 100){
-const err25 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema186,data:data5};
+const err25 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema190,data:data5};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -11673,7 +11953,7 @@ vErrors.push(err25);
 errors++;
 }
 if(func1(data5) < 1){
-const err26 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema186,data:data5};
+const err26 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema190,data:data5};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -11683,7 +11963,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!pattern8.test(data5)){
-const err27 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema186,data:data5};
+const err27 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/pattern",keyword:"pattern",params:{pattern: "^\\S(.*\\S)?$"},message:"must match pattern \""+"^\\S(.*\\S)?$"+"\"",schema:"^\\S(.*\\S)?$",parentSchema:schema190,data:data5};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -11694,7 +11974,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema186.type,parentSchema:schema186,data:data5};
+const err28 = {instancePath:instancePath+"/noticeNumber",schemaPath:"#/$defs/documentNumber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema190.type,parentSchema:schema190,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -11708,7 +11988,7 @@ if(data.promisedDueAt !== undefined){
 let data6 = data.promisedDueAt;
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err29 = {instancePath:instancePath+"/promisedDueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema185,data:data6};
+const err29 = {instancePath:instancePath+"/promisedDueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema189,data:data6};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -11718,7 +11998,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!(formats0.validate(data6))){
-const err30 = {instancePath:instancePath+"/promisedDueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema185,data:data6};
+const err30 = {instancePath:instancePath+"/promisedDueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema189,data:data6};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -11729,7 +12009,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/promisedDueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema185.type,parentSchema:schema185,data:data6};
+const err31 = {instancePath:instancePath+"/promisedDueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.type,parentSchema:schema189,data:data6};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11743,7 +12023,7 @@ if(data.statutoryDueAt !== undefined){
 let data7 = data.statutoryDueAt;
 if(typeof data7 === "string"){
 if(!pattern7.test(data7)){
-const err32 = {instancePath:instancePath+"/statutoryDueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema185,data:data7};
+const err32 = {instancePath:instancePath+"/statutoryDueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema189,data:data7};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -11753,7 +12033,7 @@ vErrors.push(err32);
 errors++;
 }
 if(!(formats0.validate(data7))){
-const err33 = {instancePath:instancePath+"/statutoryDueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema185,data:data7};
+const err33 = {instancePath:instancePath+"/statutoryDueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema189,data:data7};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -11764,7 +12044,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/statutoryDueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema185.type,parentSchema:schema185,data:data7};
+const err34 = {instancePath:instancePath+"/statutoryDueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.type,parentSchema:schema189,data:data7};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -11778,7 +12058,7 @@ if(data.regionCode !== undefined){
 let data8 = data.regionCode;
 if(typeof data8 === "string"){
 if(!pattern11.test(data8)){
-const err35 = {instancePath:instancePath+"/regionCode",schemaPath:"#/$defs/regionCode/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"},message:"must match pattern \""+"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"+"\"",schema:"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$",parentSchema:schema189,data:data8};
+const err35 = {instancePath:instancePath+"/regionCode",schemaPath:"#/$defs/regionCode/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"},message:"must match pattern \""+"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$"+"\"",schema:"^[1-9][0-9]{5}([0-9]{3}([0-9]{3})?)?$",parentSchema:schema193,data:data8};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -11789,7 +12069,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/regionCode",schemaPath:"#/$defs/regionCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.type,parentSchema:schema189,data:data8};
+const err36 = {instancePath:instancePath+"/regionCode",schemaPath:"#/$defs/regionCode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema193.type,parentSchema:schema193,data:data8};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -11803,7 +12083,7 @@ if(data.pendingItems !== undefined){
 let data9 = data.pendingItems;
 if(Array.isArray(data9)){
 if(data9.length > 100){
-const err37 = {instancePath:instancePath+"/pendingItems",schemaPath:"#/properties/pendingItems/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema181.properties.pendingItems,data:data9};
+const err37 = {instancePath:instancePath+"/pendingItems",schemaPath:"#/properties/pendingItems/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema185.properties.pendingItems,data:data9};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -11813,7 +12093,7 @@ vErrors.push(err37);
 errors++;
 }
 if(data9.length < 1){
-const err38 = {instancePath:instancePath+"/pendingItems",schemaPath:"#/properties/pendingItems/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema181.properties.pendingItems,data:data9};
+const err38 = {instancePath:instancePath+"/pendingItems",schemaPath:"#/properties/pendingItems/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema185.properties.pendingItems,data:data9};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -11827,7 +12107,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.materialCode === undefined){
-const err39 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/required",keyword:"required",params:{missingProperty: "materialCode"},message:"must have required property '"+"materialCode"+"'",schema:schema181.properties.pendingItems.items.required,parentSchema:schema181.properties.pendingItems.items,data:data10};
+const err39 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/required",keyword:"required",params:{missingProperty: "materialCode"},message:"must have required property '"+"materialCode"+"'",schema:schema185.properties.pendingItems.items.required,parentSchema:schema185.properties.pendingItems.items,data:data10};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -11837,7 +12117,7 @@ vErrors.push(err39);
 errors++;
 }
 if(data10.name === undefined){
-const err40 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema181.properties.pendingItems.items.required,parentSchema:schema181.properties.pendingItems.items,data:data10};
+const err40 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema185.properties.pendingItems.items.required,parentSchema:schema185.properties.pendingItems.items,data:data10};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -11847,7 +12127,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data10.dueAt === undefined){
-const err41 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/required",keyword:"required",params:{missingProperty: "dueAt"},message:"must have required property '"+"dueAt"+"'",schema:schema181.properties.pendingItems.items.required,parentSchema:schema181.properties.pendingItems.items,data:data10};
+const err41 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/required",keyword:"required",params:{missingProperty: "dueAt"},message:"must have required property '"+"dueAt"+"'",schema:schema185.properties.pendingItems.items.required,parentSchema:schema185.properties.pendingItems.items,data:data10};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -11858,7 +12138,7 @@ errors++;
 }
 for(const key2 in data10){
 if(!(((key2 === "materialCode") || (key2 === "name")) || (key2 === "dueAt"))){
-const err42 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema181.properties.pendingItems.items,data:data10};
+const err42 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema185.properties.pendingItems.items,data:data10};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -11872,7 +12152,7 @@ if(data10.materialCode !== undefined){
 let data11 = data10.materialCode;
 if(typeof data11 === "string"){
 if(!pattern16.test(data11)){
-const err43 = {instancePath:instancePath+"/pendingItems/" + i0+"/materialCode",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema190,data:data11};
+const err43 = {instancePath:instancePath+"/pendingItems/" + i0+"/materialCode",schemaPath:"#/$defs/code/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"},message:"must match pattern \""+"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$"+"\"",schema:"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",parentSchema:schema194,data:data11};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -11883,7 +12163,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/pendingItems/" + i0+"/materialCode",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema190.type,parentSchema:schema190,data:data11};
+const err44 = {instancePath:instancePath+"/pendingItems/" + i0+"/materialCode",schemaPath:"#/$defs/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema194.type,parentSchema:schema194,data:data11};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -11897,7 +12177,7 @@ if(data10.name !== undefined){
 let data12 = data10.name;
 if(typeof data12 === "string"){
 if(func1(data12) > 200){
-const err45 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema182,data:data12};
+const err45 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema186,data:data12};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -11907,7 +12187,7 @@ vErrors.push(err45);
 errors++;
 }
 if(func1(data12) < 1){
-const err46 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema182,data:data12};
+const err46 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema186,data:data12};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -11917,7 +12197,7 @@ vErrors.push(err46);
 errors++;
 }
 if(!pattern4.test(data12)){
-const err47 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema182,data:data12};
+const err47 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema186,data:data12};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -11928,7 +12208,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema182.type,parentSchema:schema182,data:data12};
+const err48 = {instancePath:instancePath+"/pendingItems/" + i0+"/name",schemaPath:"#/$defs/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema186.type,parentSchema:schema186,data:data12};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -11942,7 +12222,7 @@ if(data10.dueAt !== undefined){
 let data13 = data10.dueAt;
 if(typeof data13 === "string"){
 if(!pattern7.test(data13)){
-const err49 = {instancePath:instancePath+"/pendingItems/" + i0+"/dueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema185,data:data13};
+const err49 = {instancePath:instancePath+"/pendingItems/" + i0+"/dueAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema189,data:data13};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -11952,7 +12232,7 @@ vErrors.push(err49);
 errors++;
 }
 if(!(formats0.validate(data13))){
-const err50 = {instancePath:instancePath+"/pendingItems/" + i0+"/dueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema185,data:data13};
+const err50 = {instancePath:instancePath+"/pendingItems/" + i0+"/dueAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema189,data:data13};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -11963,7 +12243,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/pendingItems/" + i0+"/dueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema185.type,parentSchema:schema185,data:data13};
+const err51 = {instancePath:instancePath+"/pendingItems/" + i0+"/dueAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.type,parentSchema:schema189,data:data13};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -11975,7 +12255,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.properties.pendingItems.items.type,parentSchema:schema181.properties.pendingItems.items,data:data10};
+const err52 = {instancePath:instancePath+"/pendingItems/" + i0,schemaPath:"#/properties/pendingItems/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.properties.pendingItems.items.type,parentSchema:schema185.properties.pendingItems.items,data:data10};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -11987,7 +12267,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/pendingItems",schemaPath:"#/properties/pendingItems/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema181.properties.pendingItems.type,parentSchema:schema181.properties.pendingItems,data:data9};
+const err53 = {instancePath:instancePath+"/pendingItems",schemaPath:"#/properties/pendingItems/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema185.properties.pendingItems.type,parentSchema:schema185.properties.pendingItems,data:data9};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -12001,7 +12281,7 @@ if(data.applicantPromise !== undefined){
 let data14 = data.applicantPromise;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.signedAt === undefined){
-const err54 = {instancePath:instancePath+"/applicantPromise",schemaPath:"#/properties/applicantPromise/required",keyword:"required",params:{missingProperty: "signedAt"},message:"must have required property '"+"signedAt"+"'",schema:schema181.properties.applicantPromise.required,parentSchema:schema181.properties.applicantPromise,data:data14};
+const err54 = {instancePath:instancePath+"/applicantPromise",schemaPath:"#/properties/applicantPromise/required",keyword:"required",params:{missingProperty: "signedAt"},message:"must have required property '"+"signedAt"+"'",schema:schema185.properties.applicantPromise.required,parentSchema:schema185.properties.applicantPromise,data:data14};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -12012,7 +12292,7 @@ errors++;
 }
 for(const key3 in data14){
 if(!(((key3 === "signedAt") || (key3 === "promiseText")) || (key3 === "documentDigest"))){
-const err55 = {instancePath:instancePath+"/applicantPromise",schemaPath:"#/properties/applicantPromise/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema181.properties.applicantPromise,data:data14};
+const err55 = {instancePath:instancePath+"/applicantPromise",schemaPath:"#/properties/applicantPromise/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema185.properties.applicantPromise,data:data14};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -12026,7 +12306,7 @@ if(data14.signedAt !== undefined){
 let data15 = data14.signedAt;
 if(typeof data15 === "string"){
 if(!pattern7.test(data15)){
-const err56 = {instancePath:instancePath+"/applicantPromise/signedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema185,data:data15};
+const err56 = {instancePath:instancePath+"/applicantPromise/signedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema189,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -12036,7 +12316,7 @@ vErrors.push(err56);
 errors++;
 }
 if(!(formats0.validate(data15))){
-const err57 = {instancePath:instancePath+"/applicantPromise/signedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema185,data:data15};
+const err57 = {instancePath:instancePath+"/applicantPromise/signedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema189,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -12047,7 +12327,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/applicantPromise/signedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema185.type,parentSchema:schema185,data:data15};
+const err58 = {instancePath:instancePath+"/applicantPromise/signedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema189.type,parentSchema:schema189,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -12061,7 +12341,7 @@ if(data14.promiseText !== undefined){
 let data16 = data14.promiseText;
 if(typeof data16 === "string"){
 if(func1(data16) > 2000){
-const err59 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema194,data:data16};
+const err59 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema198,data:data16};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -12071,7 +12351,7 @@ vErrors.push(err59);
 errors++;
 }
 if(func1(data16) < 1){
-const err60 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema194,data:data16};
+const err60 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema198,data:data16};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -12081,7 +12361,7 @@ vErrors.push(err60);
 errors++;
 }
 if(!pattern4.test(data16)){
-const err61 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema194,data:data16};
+const err61 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema198,data:data16};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -12092,7 +12372,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema194.type,parentSchema:schema194,data:data16};
+const err62 = {instancePath:instancePath+"/applicantPromise/promiseText",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema198.type,parentSchema:schema198,data:data16};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -12106,7 +12386,7 @@ if(data14.documentDigest !== undefined){
 let data17 = data14.documentDigest;
 if(typeof data17 === "string"){
 if(!pattern12.test(data17)){
-const err63 = {instancePath:instancePath+"/applicantPromise/documentDigest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema195,data:data17};
+const err63 = {instancePath:instancePath+"/applicantPromise/documentDigest",schemaPath:"#/$defs/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\"",schema:"^sha256:[0-9a-f]{64}$",parentSchema:schema199,data:data17};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -12117,7 +12397,7 @@ errors++;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/applicantPromise/documentDigest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema195.type,parentSchema:schema195,data:data17};
+const err64 = {instancePath:instancePath+"/applicantPromise/documentDigest",schemaPath:"#/$defs/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema199.type,parentSchema:schema199,data:data17};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -12129,7 +12409,7 @@ errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/applicantPromise",schemaPath:"#/properties/applicantPromise/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.properties.applicantPromise.type,parentSchema:schema181.properties.applicantPromise,data:data14};
+const err65 = {instancePath:instancePath+"/applicantPromise",schemaPath:"#/properties/applicantPromise/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.properties.applicantPromise.type,parentSchema:schema185.properties.applicantPromise,data:data14};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -12141,7 +12421,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema181.type,parentSchema:schema181,data};
+const err66 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema185.type,parentSchema:schema185,data};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -12150,21 +12430,21 @@ vErrors.push(err66);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["withdrawal@1.0.0"] = validate61;
-const schema196 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/withdrawal/1.0.0/schema.json","title":"撤回 / Withdrawal","description":"申请人或代理人撤回申请的载荷（DOMAIN §3 第9步），经收件地或办理地提交，办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the applicant or agent withdrawing the application (DOMAIN §3 step 9), through either district; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["requestedBy","requestedAt"],"properties":{"requestedBy":{"description":"撤回申请人：APPLICANT 申请人，AGENT 代理人 / Who asked to withdraw: APPLICANT or AGENT","type":"string","enum":["APPLICANT","AGENT"]},"requestedAt":{"description":"提出撤回的时间 / Time the withdrawal was requested","$ref":"#/$defs/dateTime"},"reason":{"description":"撤回理由（可选） / Reason for withdrawing (optional)","$ref":"#/$defs/longText"},"channel":{"description":"撤回渠道（与办件申请来源同一代码集）：WINDOW 窗口，ONLINE 网上，MOBILE 移动端，SELF_SERVICE 自助终端，MAIL 邮寄，OTHER 其他 / Channel (same code set as the application source): window, online, mobile, self-service terminal, mail, other","type":"string","enum":["WINDOW","ONLINE","MOBILE","SELF_SERVICE","MAIL","OTHER"]}},"$defs":{"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
-const schema197 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
-const schema198 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
+exports["withdrawal@1.0.0"] = validate62;
+const schema200 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://tongban.example/contracts/withdrawal/1.0.0/schema.json","title":"撤回 / Withdrawal","description":"申请人或代理人撤回申请的载荷（DOMAIN §3 第9步），经收件地或办理地提交，办件就此终结。只描述 payload；信封字段由 @tongban/envelope 校验。 / Payload of the applicant or agent withdrawing the application (DOMAIN §3 step 9), through either district; the case ends here. Describes the payload only; envelope fields are checked by @tongban/envelope.","type":"object","additionalProperties":false,"required":["requestedBy","requestedAt"],"properties":{"requestedBy":{"description":"撤回申请人：APPLICANT 申请人，AGENT 代理人 / Who asked to withdraw: APPLICANT or AGENT","type":"string","enum":["APPLICANT","AGENT"]},"requestedAt":{"description":"提出撤回的时间 / Time the withdrawal was requested","$ref":"#/$defs/dateTime"},"reason":{"description":"撤回理由（可选） / Reason for withdrawing (optional)","$ref":"#/$defs/longText"},"channel":{"description":"撤回渠道（与办件申请来源同一代码集）：WINDOW 窗口，ONLINE 网上，MOBILE 移动端，SELF_SERVICE 自助终端，MAIL 邮寄，OTHER 其他 / Channel (same code set as the application source): window, online, mobile, self-service terminal, mail, other","type":"string","enum":["WINDOW","ONLINE","MOBILE","SELF_SERVICE","MAIL","OTHER"]}},"$defs":{"longText":{"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"},"dateTime":{"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"}}};
+const schema201 = {"description":"RFC 3339 时间，须带时区偏移 / RFC 3339 date-time with offset","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"};
+const schema202 = {"description":"非空长文本 / Non-empty long text","type":"string","minLength":1,"maxLength":2000,"pattern":"\\S"};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://tongban.example/contracts/withdrawal/1.0.0/schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate62.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12173,7 +12453,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.requestedBy === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'",schema:schema196.required,parentSchema:schema196,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'",schema:schema200.required,parentSchema:schema200,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12183,7 +12463,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.requestedAt === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedAt"},message:"must have required property '"+"requestedAt"+"'",schema:schema196.required,parentSchema:schema196,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedAt"},message:"must have required property '"+"requestedAt"+"'",schema:schema200.required,parentSchema:schema200,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12194,7 +12474,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "requestedBy") || (key0 === "requestedAt")) || (key0 === "reason")) || (key0 === "channel"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema196,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema200,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12207,7 +12487,7 @@ errors++;
 if(data.requestedBy !== undefined){
 let data0 = data.requestedBy;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema196.properties.requestedBy.type,parentSchema:schema196.properties.requestedBy,data:data0};
+const err3 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema200.properties.requestedBy.type,parentSchema:schema200.properties.requestedBy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12217,7 +12497,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "APPLICANT") || (data0 === "AGENT"))){
-const err4 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/enum",keyword:"enum",params:{allowedValues: schema196.properties.requestedBy.enum},message:"must be equal to one of the allowed values",schema:schema196.properties.requestedBy.enum,parentSchema:schema196.properties.requestedBy,data:data0};
+const err4 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/enum",keyword:"enum",params:{allowedValues: schema200.properties.requestedBy.enum},message:"must be equal to one of the allowed values",schema:schema200.properties.requestedBy.enum,parentSchema:schema200.properties.requestedBy,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12231,7 +12511,7 @@ if(data.requestedAt !== undefined){
 let data1 = data.requestedAt;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err5 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema197,data:data1};
+const err5 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",parentSchema:schema201,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12241,7 +12521,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(formats0.validate(data1))){
-const err6 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema197,data:data1};
+const err6 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema201,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12252,7 +12532,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema197.type,parentSchema:schema197,data:data1};
+const err7 = {instancePath:instancePath+"/requestedAt",schemaPath:"#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema201.type,parentSchema:schema201,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12266,7 +12546,7 @@ if(data.reason !== undefined){
 let data2 = data.reason;
 if(typeof data2 === "string"){
 if(func1(data2) > 2000){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema198,data:data2};
+const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema202,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -12276,7 +12556,7 @@ vErrors.push(err8);
 errors++;
 }
 if(func1(data2) < 1){
-const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema198,data:data2};
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema202,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -12286,7 +12566,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!pattern4.test(data2)){
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema198,data:data2};
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema202,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -12297,7 +12577,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema198.type,parentSchema:schema198,data:data2};
+const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/$defs/longText/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema202.type,parentSchema:schema202,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12310,7 +12590,7 @@ errors++;
 if(data.channel !== undefined){
 let data3 = data.channel;
 if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema196.properties.channel.type,parentSchema:schema196.properties.channel,data:data3};
+const err12 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema200.properties.channel.type,parentSchema:schema200.properties.channel,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -12320,7 +12600,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((((((data3 === "WINDOW") || (data3 === "ONLINE")) || (data3 === "MOBILE")) || (data3 === "SELF_SERVICE")) || (data3 === "MAIL")) || (data3 === "OTHER"))){
-const err13 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema196.properties.channel.enum},message:"must be equal to one of the allowed values",schema:schema196.properties.channel.enum,parentSchema:schema196.properties.channel,data:data3};
+const err13 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema200.properties.channel.enum},message:"must be equal to one of the allowed values",schema:schema200.properties.channel.enum,parentSchema:schema200.properties.channel,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -12332,7 +12612,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema196.type,parentSchema:schema196,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema200.type,parentSchema:schema200,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -12341,8 +12621,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -4,6 +4,7 @@ import type { CaseAcknowledgementV1_0_0 } from './case-acknowledgement.v1.0.0';
 import type { CaseSubmissionV1_0_0 } from './case-submission.v1.0.0';
 import type { CaseSubmissionV2_0_0 } from './case-submission.v2.0.0';
 import type { ConclusionV1_0_0 } from './conclusion.v1.0.0';
+import type { DeadlineEventV1_0_0 } from './deadline-event.v1.0.0';
 import type { DeliveryConfirmationV1_0_0 } from './delivery-confirmation.v1.0.0';
 import type { EvaluationV1_0_0 } from './evaluation.v1.0.0';
 import type { NonAcceptanceV1_0_0 } from './non-acceptance.v1.0.0';
@@ -18,13 +19,14 @@ import type { TerminationV1_0_0 } from './termination.v1.0.0';
 import type { ToleranceAcceptanceV1_0_0 } from './tolerance-acceptance.v1.0.0';
 import type { WithdrawalV1_0_0 } from './withdrawal.v1.0.0';
 
-export type { AcceptanceV1_0_0, CaseAcknowledgementV1_0_0, CaseSubmissionV1_0_0, CaseSubmissionV2_0_0, ConclusionV1_0_0, DeliveryConfirmationV1_0_0, EvaluationV1_0_0, NonAcceptanceV1_0_0, OriginalsMailedV1_0_0, ProcessingStepV1_0_0, ResultReturnV1_0_0, ResumptionV1_0_0, SupplementV1_0_0, SupplementRequestV1_0_0, SuspensionV1_0_0, TerminationV1_0_0, ToleranceAcceptanceV1_0_0, WithdrawalV1_0_0 };
+export type { AcceptanceV1_0_0, CaseAcknowledgementV1_0_0, CaseSubmissionV1_0_0, CaseSubmissionV2_0_0, ConclusionV1_0_0, DeadlineEventV1_0_0, DeliveryConfirmationV1_0_0, EvaluationV1_0_0, NonAcceptanceV1_0_0, OriginalsMailedV1_0_0, ProcessingStepV1_0_0, ResultReturnV1_0_0, ResumptionV1_0_0, SupplementV1_0_0, SupplementRequestV1_0_0, SuspensionV1_0_0, TerminationV1_0_0, ToleranceAcceptanceV1_0_0, WithdrawalV1_0_0 };
 /** Every type of a contract version (the payload and its $defs), e.g. `CaseSubmission_1_0_0.Material`. */
 export * as Acceptance_1_0_0 from './acceptance.v1.0.0';
 export * as CaseAcknowledgement_1_0_0 from './case-acknowledgement.v1.0.0';
 export * as CaseSubmission_1_0_0 from './case-submission.v1.0.0';
 export * as CaseSubmission_2_0_0 from './case-submission.v2.0.0';
 export * as Conclusion_1_0_0 from './conclusion.v1.0.0';
+export * as DeadlineEvent_1_0_0 from './deadline-event.v1.0.0';
 export * as DeliveryConfirmation_1_0_0 from './delivery-confirmation.v1.0.0';
 export * as Evaluation_1_0_0 from './evaluation.v1.0.0';
 export * as NonAcceptance_1_0_0 from './non-acceptance.v1.0.0';
@@ -46,6 +48,7 @@ export interface ContractPayloadTypes {
   'case-submission@1.0.0': CaseSubmissionV1_0_0;
   'case-submission@2.0.0': CaseSubmissionV2_0_0;
   'conclusion@1.0.0': ConclusionV1_0_0;
+  'deadline-event@1.0.0': DeadlineEventV1_0_0;
   'delivery-confirmation@1.0.0': DeliveryConfirmationV1_0_0;
   'evaluation@1.0.0': EvaluationV1_0_0;
   'non-acceptance@1.0.0': NonAcceptanceV1_0_0;
