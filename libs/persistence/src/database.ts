@@ -12,10 +12,11 @@ import { ContractConversions1764075600000 } from './migrations/1764075600000-con
 import { CaseLifecycle1764079200000 } from './migrations/1764079200000-case-lifecycle';
 import { CaseDeadlines1764086400000 } from './migrations/1764086400000-case-deadlines';
 import { DeadlineEvents1764090000000 } from './migrations/1764090000000-deadline-events';
+import { ToleratedItems1764093600000 } from './migrations/1764093600000-tolerated-items';
 import { Materials1764082800000 } from './migrations/1764082800000-materials';
 
 export const ENTITIES = [CaseEntity, MessageEntity, OutboxEntity, DeliveryEntity, RejectionEntity, AdminActionEntity];
-export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000, DeadlineEvents1764090000000];
+export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000, DeadlineEvents1764090000000, ToleratedItems1764093600000];
 
 /** Any arbitrary constant: serialises migrations when several processes start at once. */
 const MIGRATION_LOCK_KEY = 7_242_001;

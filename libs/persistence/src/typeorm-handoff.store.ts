@@ -29,6 +29,7 @@ const CASE_UPDATE_COLUMNS: Record<keyof CaseUpdate, string> = {
   suspendedAt: 'suspended_at',
   pausedWorkingDays: 'paused_working_days',
   deadlineNote: 'deadline_note',
+  toleratedItemsDueAt: 'tolerated_items_due_at',
 };
 /** How long a relay may hold claimed outbox rows before another relay takes them over. */
 const OUTBOX_LEASE_SECONDS = 30;
@@ -101,6 +102,7 @@ function toCase(r: Row): CaseRecord {
     suspendedAt: (r.suspended_at as Date | null) ?? null,
     pausedWorkingDays: Number(r.paused_working_days ?? 0),
     deadlineNote: (r.deadline_note as string | null) ?? null,
+    toleratedItemsDueAt: (r.tolerated_items_due_at as Date | null) ?? null,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
   };
@@ -211,7 +213,8 @@ export class TypeOrmHandoffStore extends HandoffStore {
          CROSS JOIN LATERAL (VALUES
            ('SUPPLEMENT_NOTICE', c.received_at, CASE WHEN c.state IN ('ACKNOWLEDGED') THEN c.supplement_notice_due_at END),
            ('PROMISED', c.accepted_at, c.promised_due_at),
-           ('STATUTORY', c.accepted_at, c.statutory_due_at)) AS l(deadline, started_at, due_at)
+           ('STATUTORY', c.accepted_at, c.statutory_due_at),
+           ('TOLERATED_ITEMS', c.accepted_at, c.tolerated_items_due_at)) AS l(deadline, started_at, due_at)
          WHERE l.due_at IS NOT NULL AND l.started_at IS NOT NULL
            AND c.state NOT IN ('SUSPENDED', 'NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'TERMINATED',
                                'APPROVED', 'DENIED', 'CONCLUDED', 'RESULT_RETURNED', 'RESULT_IN_TRANSIT')),
@@ -220,7 +223,8 @@ export class TypeOrmHandoffStore extends HandoffStore {
          CROSS JOIN LATERAL (VALUES
            ('WARNING', started_at + (due_at - started_at) * $2::float8),
            ('OVERDUE', due_at)) AS k(kind, fires_at)
-         WHERE k.fires_at <= $1)
+         -- A warning is only worth sending before the limit runs out; after that the overdue event says it all.
+         WHERE k.fires_at <= $1 AND (k.kind = 'OVERDUE' OR due_at > $1))
        SELECT d.* FROM due d
        WHERE NOT EXISTS (SELECT 1 FROM deadline_events e WHERE e.case_number = d.case_number AND e.deadline = d.deadline AND e.kind = d.kind)
        ORDER BY d.due_at LIMIT $3`,
@@ -233,13 +237,25 @@ export class TypeOrmHandoffStore extends HandoffStore {
       approvingDistrict: r.approving_district as string,
       deadline: r.deadline as DueDeadline['deadline'],
       kind: r.kind as DueDeadline['kind'],
+      state: r.state as CaseState,
       startedAt: r.started_at as Date,
       dueAt: r.due_at as Date,
     }));
   }
 
-  async recordDeadlineEvent(event: DueDeadline, at: Date, messages: StoredMessage[]): Promise<boolean> {
+  async recordDeadlineEvent(event: DueDeadline, at: Date, messages: StoredMessage[], terminate?: { from: CaseState }): Promise<boolean> {
     return this.db.transaction(async (em) => {
+      if (terminate) {
+        // The gateway ends the case itself (容缺 items never came): same compare-and-set as any step.
+        await this.applyTransition(em, {
+          kind: 'transition',
+          caseNumber: event.caseNumber,
+          from: terminate.from,
+          to: CaseState.TERMINATED,
+          at,
+          set: { toleratedItemsDueAt: null, suspendedAt: null, suspensionKind: null },
+        });
+      }
       const inserted: Row[] = await em.query(
         `INSERT INTO deadline_events (case_number, deadline, kind, due_at, emitted_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING case_number`,

@@ -10,6 +10,10 @@ export function partyOf(record: CaseRecord, district: string): CaseParty | null 
   return null;
 }
 
+function factsOf(record: CaseRecord): Omit<RuleFacts, 'payload'> {
+  return { caseType: record.caseType, suspensionKind: record.suspensionKind, toleratedItemsPending: record.toleratedItemsDueAt !== null };
+}
+
 function rulesFor(record: CaseRecord, district: string) {
   const party = partyOf(record, district);
   if (!party) return [];
@@ -18,7 +22,7 @@ function rulesFor(record: CaseRecord, district: string) {
 
 /** What the district may send next on this case (the server's "allowed actions", like RINA's). */
 export function allowedActions(record: CaseRecord, district: string): MessageType[] {
-  const facts: Omit<RuleFacts, 'payload'> = { caseType: record.caseType, suspensionKind: record.suspensionKind };
+  const facts: Omit<RuleFacts, 'payload'> = factsOf(record);
   const types = rulesFor(record, district)
     // A rule whose condition is on the case itself (not the payload) is only offered when it holds.
     .filter((r) => !r.when || r.when.on === 'payload' || r.when.test({ ...facts, payload: {} }))
@@ -28,7 +32,7 @@ export function allowedActions(record: CaseRecord, district: string): MessageTyp
 
 /** Where this message takes the case, or a 409 with the allowed actions. */
 export function resolveTransition(record: CaseRecord, district: string, type: MessageType, payload: Record<string, unknown>): CaseState {
-  const facts: RuleFacts = { caseType: record.caseType, suspensionKind: record.suspensionKind, payload };
+  const facts: RuleFacts = { ...factsOf(record), payload };
   const candidates = rulesFor(record, district).filter((r) => r.type === type);
   const rule = candidates.find((r) => !r.when || r.when.test(facts));
   if (!rule) {

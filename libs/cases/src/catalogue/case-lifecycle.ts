@@ -22,6 +22,8 @@ const ACCEPTED_ONWARDS = [
 export interface RuleFacts {
   caseType: string;
   suspensionKind: string | null;
+  /** 容缺受理 with items still to come. */
+  toleratedItemsPending: boolean;
   payload: Record<string, unknown>;
 }
 
@@ -68,6 +70,14 @@ export const LIFECYCLE: readonly LifecycleRule[] = [
     from: [CaseState.SUSPENDED],
     to: CaseState.IN_REVIEW,
     when: { on: 'case', test: (f) => f.suspensionKind === SUPPLEMENT_AFTER_ACCEPTANCE, unless: 'the case is suspended for a special procedure, not waiting for a supplement' },
+  },
+  // The tolerated (容缺) items arrive after acceptance without moving the case.
+  {
+    type: MessageType.SUPPLEMENT,
+    party: CaseParty.COLLECTING,
+    from: [CaseState.ACCEPTED, CaseState.IN_REVIEW],
+    to: sameState,
+    when: { on: 'case', test: (f) => f.toleratedItemsPending, unless: 'no tolerated (容缺) items are pending' },
   },
   { type: MessageType.ACCEPTANCE, party: CaseParty.APPROVING, from: [CaseState.ACKNOWLEDGED], to: CaseState.ACCEPTED },
   { type: MessageType.TOLERANCE_ACCEPTANCE, party: CaseParty.APPROVING, from: [CaseState.ACKNOWLEDGED], to: CaseState.ACCEPTED },

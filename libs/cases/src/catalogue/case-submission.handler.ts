@@ -45,6 +45,7 @@ export class CaseSubmissionHandler implements MessageHandler {
         suspendedAt: null,
         pausedWorkingDays: 0,
         deadlineNote: null,
+        toleratedItemsDueAt: null,
         createdAt: at,
         updatedAt: at,
       },

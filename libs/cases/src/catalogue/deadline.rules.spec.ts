@@ -32,6 +32,7 @@ const record = (overrides: Partial<CaseRecord>): CaseRecord => ({
   suspendedAt: null,
   pausedWorkingDays: 0,
   deadlineNote: null,
+  toleratedItemsDueAt: null,
   createdAt: new Date(),
   updatedAt: new Date(),
   ...overrides,

@@ -50,6 +50,13 @@ export function caseUpdateFor(
       update.deadlineNote = `item ${record.itemCode} is no longer in agreement ${record.agreementId}; no limits to count`;
     }
   }
+  if (type === MessageType.TOLERANCE_ACCEPTANCE) {
+    const dues = ((payload.pendingItems as Array<{ dueAt?: string }> | undefined) ?? []).map((i) => Date.parse(i.dueAt ?? '')).filter((t) => !Number.isNaN(t));
+    if (dues.length > 0) update.toleratedItemsDueAt = new Date(Math.max(...dues));
+  }
+  if (type === MessageType.SUPPLEMENT && record.toleratedItemsDueAt && (record.state === CaseState.ACCEPTED || record.state === CaseState.IN_REVIEW)) {
+    update.toleratedItemsDueAt = null;
+  }
   if (to === CaseState.SUSPENDED && record.state !== CaseState.SUSPENDED) {
     update.suspendedAt = at;
     update.suspensionKind = type === MessageType.SUPPLEMENT_REQUEST ? SUPPLEMENT_AFTER_ACCEPTANCE : String(payload.kind);

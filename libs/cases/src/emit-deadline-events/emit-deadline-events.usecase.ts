@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { CONTRACT_ID_BY_TYPE, EnvelopeBody, MessageType, canonicalJson, sha256Digest } from '@tongban/envelope';
 import { MessageStatus } from '../case-state';
 import { Clock, IdGenerator } from '../ports/clock.port';
-import { DueDeadline, HandoffStore, StoredMessage } from '../ports/handoff-store.port';
+import { CaseConflictError, DueDeadline, HandoffStore, StoredMessage } from '../ports/handoff-store.port';
 import { GatewaySigner, OutboxSignal } from '../ports/message-publisher.port';
 
 /** The envelope sender of what the gateway itself says; its keys are the gateway's published ones. */
 export const GATEWAY_SENDER = 'gateway';
-const CONTRACT = { id: CONTRACT_ID_BY_TYPE[MessageType.DEADLINE_EVENT], version: '1.0.0' };
 
 /**
  * The worker's deadline timer: for every limit that reached its warning share or its due time, the
@@ -30,32 +29,55 @@ export class EmitDeadlineEventsUseCase {
     const now = this.clock.now();
     let emitted = 0;
     for (const due of await this.store.findDueDeadlines(now, warningShare, batch)) {
-      const messages = await Promise.all([due.collectingDistrict, due.approvingDistrict].map((to) => this.message(due, to, now, warningShare)));
-      if (await this.store.recordDeadlineEvent(due, now, messages)) emitted += 1;
+      // 容缺 items that never came end the case (DOMAIN §3 step 4): the gateway terminates it and tells both sides.
+      const terminates = due.deadline === 'TOLERATED_ITEMS' && due.kind === 'OVERDUE';
+      const messages = await Promise.all(
+        [due.collectingDistrict, due.approvingDistrict].map((to) => (terminates ? this.termination(due, to, now) : this.message(due, to, now, warningShare))),
+      );
+      try {
+        if (await this.store.recordDeadlineEvent(due, now, messages, terminates ? { from: due.state } : undefined)) emitted += 1;
+      } catch (error) {
+        // The case moved meanwhile (e.g. the items arrived): the next tick looks again.
+        if (!(error instanceof CaseConflictError)) throw error;
+      }
     }
     if (emitted > 0) this.outbox.notify();
     return emitted;
   }
 
-  private async message(due: DueDeadline, recipient: string, now: Date, warningShare: number): Promise<StoredMessage> {
+  private termination(due: DueDeadline, recipient: string, now: Date): Promise<StoredMessage> {
+    return this.signed(due, recipient, now, MessageType.TERMINATION, {
+      reason: `容缺材料未在期限内补齐（期限 ${due.dueAt.toISOString()}），办件由网关异常终止 / Tolerated items not supplied by their due date; the gateway terminated the case`,
+      reasonCode: 'MISSING_TOLERATED_ITEMS',
+      terminatedAt: now.toISOString(),
+      officer: this.signer.gatewayId,
+    });
+  }
+
+  private message(due: DueDeadline, recipient: string, now: Date, warningShare: number): Promise<StoredMessage> {
+    return this.signed(due, recipient, now, MessageType.DEADLINE_EVENT, {
+      deadline: due.deadline,
+      kind: due.kind,
+      dueAt: due.dueAt.toISOString(),
+      startedAt: due.startedAt.toISOString(),
+      ...(due.kind === 'WARNING' ? { warningShare } : {}),
+      emittedAt: now.toISOString(),
+    });
+  }
+
+  private async signed(due: DueDeadline, recipient: string, now: Date, messageType: MessageType, payload: Record<string, unknown>): Promise<StoredMessage> {
+    const contract = { id: CONTRACT_ID_BY_TYPE[messageType], version: '1.0.0' };
     const body: EnvelopeBody = {
       messageId: this.ids.next(),
       caseNumber: due.caseNumber,
       collaborationId: due.collaborationId,
       sender: GATEWAY_SENDER,
       recipient,
-      messageType: MessageType.DEADLINE_EVENT,
+      messageType,
       sentAt: now.toISOString(),
-      payload: {
-        deadline: due.deadline,
-        kind: due.kind,
-        dueAt: due.dueAt.toISOString(),
-        startedAt: due.startedAt.toISOString(),
-        ...(due.kind === 'WARNING' ? { warningShare } : {}),
-        emittedAt: now.toISOString(),
-      },
+      payload,
     };
-    const envelope = await this.signer.signEnvelope(body, CONTRACT);
+    const envelope = await this.signer.signEnvelope(body, contract);
     const envelopeDigest = sha256Digest(envelope);
     const receiptId = this.ids.next();
     const receipt = await this.signer.signReceipt({
@@ -75,9 +97,9 @@ export class EmitDeadlineEventsUseCase {
       collaborationId: due.collaborationId,
       sender: GATEWAY_SENDER,
       recipient,
-      messageType: MessageType.DEADLINE_EVENT,
-      contractId: CONTRACT.id,
-      contractVersion: CONTRACT.version,
+      messageType,
+      contractId: contract.id,
+      contractVersion: contract.version,
       envelope,
       envelopeDigest,
       bodyDigest: sha256Digest(canonicalJson(body)),
@@ -92,7 +114,7 @@ export class EmitDeadlineEventsUseCase {
       deadLetteredAt: null,
       deadLetterReason: null,
       replayCount: 0,
-      deliveredContractVersion: CONTRACT.version,
+      deliveredContractVersion: contract.version,
       conversion: null,
     };
   }

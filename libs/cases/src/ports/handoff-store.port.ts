@@ -25,6 +25,8 @@ export interface CaseRecord {
   pausedWorkingDays: number;
   /** Why a due date could not be computed (e.g. no calendar yet for that year). */
   deadlineNote: string | null;
+  /** 容缺受理: when the last tolerated item is due; null once they arrived (or never tolerated). */
+  toleratedItemsDueAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,6 +44,7 @@ export type CaseUpdate = Partial<
     | 'suspendedAt'
     | 'pausedWorkingDays'
     | 'deadlineNote'
+    | 'toleratedItemsDueAt'
   >
 >;
 
@@ -117,8 +120,10 @@ export interface DueDeadline {
   collaborationId: string;
   collectingDistrict: string;
   approvingDistrict: string;
-  deadline: 'SUPPLEMENT_NOTICE' | 'PROMISED' | 'STATUTORY';
+  deadline: 'SUPPLEMENT_NOTICE' | 'PROMISED' | 'STATUTORY' | 'TOLERATED_ITEMS';
   kind: 'WARNING' | 'OVERDUE';
+  /** The case's state when found: the compare-and-set basis if the event ends the case. */
+  state: CaseState;
   startedAt: Date;
   dueAt: Date;
 }
@@ -159,7 +164,7 @@ export abstract class HandoffStore {
   /** Limits of open, running cases whose warning share or due time has passed, not yet announced. */
   abstract findDueDeadlines(now: Date, warningShare: number, limit: number): Promise<DueDeadline[]>;
   /** Records the event and the gateway's messages announcing it (with their outbox rows) in ONE transaction; false if already recorded. */
-  abstract recordDeadlineEvent(event: DueDeadline, at: Date, messages: StoredMessage[]): Promise<boolean>;
+  abstract recordDeadlineEvent(event: DueDeadline, at: Date, messages: StoredMessage[], terminate?: { from: CaseState }): Promise<boolean>;
 
   /** Locks up to `limit` outbox rows (SKIP LOCKED), hands them to `publish`, and deletes them and marks their messages QUEUED only if it resolves. */
   abstract relayOutbox(limit: number, publish: (items: OutboxItem[]) => Promise<void>, at: Date): Promise<number>;

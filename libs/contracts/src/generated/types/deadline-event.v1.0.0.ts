@@ -6,9 +6,9 @@
  */
 export interface DeadlineEventV1_0_0 {
   /**
-   * 哪个时限：SUPPLEMENT_NOTICE 补正告知（签收后5个工作日），PROMISED 承诺时限，STATUTORY 法定时限 / Which limit: the 5-working-day supplement notice after receipt, the promised limit, the statutory limit
+   * 哪个时限：SUPPLEMENT_NOTICE 补正告知（签收后5个工作日），PROMISED 承诺时限，STATUTORY 法定时限，TOLERATED_ITEMS 容缺材料补齐期限（超期则网关终止办件） / Which limit: the 5-working-day supplement notice after receipt, the promised limit, the statutory limit, the due date of tolerated items (overdue: the gateway terminates the case)
    */
-  deadline: "SUPPLEMENT_NOTICE" | "PROMISED" | "STATUTORY";
+  deadline: "SUPPLEMENT_NOTICE" | "PROMISED" | "STATUTORY" | "TOLERATED_ITEMS";
   /**
    * WARNING 预警（已用去设定比例的时限），OVERDUE 已超期 / WARNING when the configured share of the limit is used, OVERDUE when it has passed
    */
