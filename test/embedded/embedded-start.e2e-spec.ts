@@ -87,6 +87,11 @@ describe('tongban start on embedded defaults', () => {
     });
     expect(back).toContain(receipt.caseNumber);
 
+    // `tongban demo` walks a whole case on the same running gateway.
+    const demo = await cli('demo');
+    expect(demo.stdout).toContain('→ DELIVERED');
+    expect(demo.stdout).toContain('done:');
+
     expect(await stop()).toBe(0);
 
     // The embedded database keeps its data across restarts, and the PKI is not issued again.

@@ -51,6 +51,8 @@ function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: st
     '  Try a hand-off (Huizhou Zhongkai collects 无犯罪证明 for Shenzhen Luohu), in another shell:',
     '    npm run tongban -- send --from HZ-ZHONGKAI --to 440303',
     '    npm run tongban -- inbox --as 440303 --ack',
+    '  Or watch a whole case, from the window to the decision and back (收件 → 受理 → 办结 → 出件 → 好差评):',
+    '    npm run tongban -- demo',
     '',
     '  Or sign it yourself and use curl with the district certificates:',
     `    npm run --silent tongban -- sign --from HZ-ZHONGKAI --to 440303 > /tmp/envelope.jws`,
