@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ManagedProcess, buildApps, freePort } from '../fault/processes';
 import { deleteTopology } from '../messaging/rabbit.fixture';
-import { AMQP_URL, createTestDatabase, testPki, uniquePrefix } from '../support/harness';
+import { AMQP_URL, createTestDatabase, testConfig, testPki, uniquePrefix } from '../support/harness';
 
 /**
  * Issue #4 point 4: moving a 50 MB file in and out raises the gateway's peak memory by less than 64 MB.
@@ -100,7 +100,12 @@ describe.each(['directory', 'postgres'] as const)('gateway memory while a 50 MiB
   afterAll(async () => {
     await client?.close();
     await gateway?.stop();
-    await deleteTopology(prefix, ['HZ-ZHONGKAI'], { deliveryLimit: 20, backoffSeconds: [1, 5, 30, 120, 600] }).catch(() => undefined);
+    // The gateway declared every district's queues; leaving them would slow every later broker restart.
+    const config = testConfig({});
+    await deleteTopology(prefix, config.alliance.districts.map((d) => d.id), {
+      deliveryLimit: config.delivery.deliveryLimit,
+      backoffSeconds: [...config.delivery.backoffSeconds],
+    });
     await db?.drop();
     build?.remove();
     if (workDir) rmSync(workDir, { recursive: true, force: true });

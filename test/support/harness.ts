@@ -88,7 +88,9 @@ export interface Stack {
 }
 
 /** A gateway (and by default a worker) in this process on the real services. */
-export async function startStack(opts: { databaseUrl?: string; amqpUrl?: string | null; amqpPrefix?: string; worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { databaseUrl?: string; amqpUrl?: string | null; amqpPrefix?: string; worker?: boolean; env?: Record<string, string>; logger?: pino.Logger } = {},
+): Promise<Stack> {
   const pkiDir = await testPki();
   const dataDir = mkdtempSync(join(tmpdir(), 'tongban-data-'));
   const config = testConfig({
@@ -96,9 +98,10 @@ export async function startStack(opts: { databaseUrl?: string; amqpUrl?: string 
     DATA_DIR: dataDir,
     DATABASE_URL: opts.databaseUrl,
     AMQP_URL: opts.amqpUrl === null ? undefined : (opts.amqpUrl ?? AMQP_URL),
+    ...(opts.logger ? { LOG_LEVEL: opts.logger.level } : {}),
     ...opts.env,
   });
-  const runtime = await createRuntime(config, { rootDir: ROOT_DIR, logger: pino({ level: 'warn' }), amqpPrefix: opts.amqpPrefix, poolSize: 10 });
+  const runtime = await createRuntime(config, { rootDir: ROOT_DIR, logger: opts.logger ?? pino({ level: 'warn' }), amqpPrefix: opts.amqpPrefix, poolSize: 10 });
   const gateway = await bootstrapGateway(runtime);
   const worker = opts.worker === false ? undefined : await bootstrapWorker(runtime);
   const clients: PartnerClient[] = [];

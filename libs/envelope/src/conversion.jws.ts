@@ -1,8 +1,6 @@
-import { compactVerify } from 'jose';
 import { assertFields } from './envelope-body.validator';
-import { EnvelopeError, EnvelopeErrorCode } from './envelope.error';
 import { CONVERSION_TYP, type SigningKey } from './envelope.types';
-import { assertCanonical, decodeCompact, signCanonical } from './jws.codec';
+import { signCanonical, verifyGatewaySigned } from './jws.codec';
 import type { KeyRing } from './key.ring';
 
 /**
@@ -22,8 +20,6 @@ export interface ConversionBody {
   gateway: string;
   payload: Record<string, unknown>;
 }
-
-const CONVERSION_HEADER_PARAMS = ['alg', 'kid', 'typ'] as const;
 
 const CONVERSION_RULES = {
   messageId: 'uuid',
@@ -46,20 +42,5 @@ export async function signConversion(body: ConversionBody, key: SigningKey): Pro
 
 /** Verifies a conversion against the gateway's published keys and returns its body. */
 export async function verifyConversion(jws: string, keys: KeyRing, gatewayOwner = 'gateway'): Promise<ConversionBody> {
-  const { header, payloadText, payload } = decodeCompact(jws, CONVERSION_TYP, CONVERSION_HEADER_PARAMS);
-  assertCanonical(payloadText, payload);
-  assertConversionBody(payload);
-  const kid = header.kid as string;
-  const alg = header.alg as string;
-  const key = await keys.resolve(gatewayOwner, kid, alg);
-  try {
-    await compactVerify(jws, key, { algorithms: [alg] });
-  } catch (error) {
-    throw new EnvelopeError(EnvelopeErrorCode.BAD_SIGNATURE, `conversion signature does not verify with kid "${kid}" of "${gatewayOwner}"`, {
-      owner: gatewayOwner,
-      kid,
-      reason: (error as Error).message,
-    });
-  }
-  return payload;
+  return verifyGatewaySigned(jws, CONVERSION_TYP, 'conversion', assertConversionBody, keys, gatewayOwner);
 }

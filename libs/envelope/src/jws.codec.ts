@@ -1,7 +1,8 @@
-import { CompactSign, importJWK, type JWK } from 'jose';
+import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import type { JsonWebKey, webcrypto } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.error';
+import type { KeyRing } from './key.ring';
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm, type SigningKey } from './envelope.types';
 
 const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
@@ -150,4 +151,34 @@ export async function signCanonical(body: unknown, key: SigningKey, header: Reco
   const payload = encoder.encode(canonicalJson(body));
   const privateKey = await importPrivateKey(key);
   return new CompactSign(payload).setProtectedHeader({ ...header, alg: key.alg, kid: key.kid }).sign(privateKey);
+}
+
+/**
+ * Verifies a JWS the gateway signed (receipts, conversions): the typ, canonical payload bytes, the
+ * body's shape (`assertBody`), and the signature against `owner`'s keys. Returns the body.
+ */
+export async function verifyGatewaySigned<T>(
+  jws: string,
+  typ: string,
+  what: string,
+  assertBody: (value: unknown) => asserts value is T,
+  keys: KeyRing,
+  owner: string,
+): Promise<T> {
+  const { header, payloadText, payload } = decodeCompact(jws, typ, ['alg', 'kid', 'typ'] as const);
+  assertCanonical(payloadText, payload);
+  assertBody(payload);
+  const kid = header.kid as string;
+  const alg = header.alg as string;
+  const key = await keys.resolve(owner, kid, alg);
+  try {
+    await compactVerify(jws, key, { algorithms: [alg] });
+  } catch (error) {
+    throw new EnvelopeError(EnvelopeErrorCode.BAD_SIGNATURE, `${what} signature does not verify with kid "${kid}" of "${owner}"`, {
+      owner,
+      kid,
+      reason: (error as Error).message,
+    });
+  }
+  return payload as T;
 }

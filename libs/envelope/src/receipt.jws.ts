@@ -1,8 +1,6 @@
-import { compactVerify } from 'jose';
 import { assertFields } from './envelope-body.validator';
-import { EnvelopeError, EnvelopeErrorCode } from './envelope.error';
 import { RECEIPT_TYP, type SigningKey } from './envelope.types';
-import { assertCanonical, decodeCompact, signCanonical } from './jws.codec';
+import { signCanonical, verifyGatewaySigned } from './jws.codec';
 import type { KeyRing } from './key.ring';
 
 /**
@@ -22,8 +20,6 @@ export interface ReceiptBody {
   gateway: string;
   status: 'ACCEPTED';
 }
-
-const RECEIPT_HEADER_PARAMS = ['alg', 'kid', 'typ'] as const;
 
 const RECEIPT_RULES = {
   receiptId: 'uuid',
@@ -49,20 +45,5 @@ export async function signReceipt(body: ReceiptBody, key: SigningKey): Promise<s
 
 /** Verifies a receipt against the gateway's published keys and returns its body. */
 export async function verifyReceipt(jws: string, keys: KeyRing, gatewayOwner = 'gateway'): Promise<ReceiptBody> {
-  const { header, payloadText, payload } = decodeCompact(jws, RECEIPT_TYP, RECEIPT_HEADER_PARAMS);
-  assertCanonical(payloadText, payload);
-  assertReceiptBody(payload);
-  const kid = header.kid as string;
-  const alg = header.alg as string;
-  const key = await keys.resolve(gatewayOwner, kid, alg);
-  try {
-    await compactVerify(jws, key, { algorithms: [alg] });
-  } catch (error) {
-    throw new EnvelopeError(EnvelopeErrorCode.BAD_SIGNATURE, `receipt signature does not verify with kid "${kid}" of "${gatewayOwner}"`, {
-      owner: gatewayOwner,
-      kid,
-      reason: (error as Error).message,
-    });
-  }
-  return payload;
+  return verifyGatewaySigned(jws, RECEIPT_TYP, 'receipt', assertReceiptBody, keys, gatewayOwner);
 }
