@@ -6,7 +6,6 @@ import {
   EnvelopeError,
   EnvelopeErrorCode,
   KeyRing,
-  canonicalJson,
   decodeEnvelope,
   sha256Digest,
   verifyEnvelope,
@@ -100,7 +99,9 @@ export class AcceptMessageUseCase {
     }
     await this.verifySignature(decoded);
 
-    const bodyDigest = sha256Digest(canonicalJson(body));
+    // The payload segment IS the canonical body (decodeEnvelope refuses any other form): hash its bytes
+    // instead of canonicalising the body a second time on the hot path.
+    const bodyDigest = sha256Digest(Buffer.from(decoded.raw.split('.')[1], 'base64url'));
     try {
       return await this.acceptNew(decoded, bodyDigest, receivedAt);
     } catch (error) {

@@ -123,11 +123,4 @@ function sameState(): CaseState {
 }
 export const SAME_STATE = '__same__' as CaseState;
 
-/** The owner of each step, for documentation and the console: who may send each type at all. */
-export function ownerOf(type: MessageType): CaseParty | 'EITHER' {
-  const parties = new Set(LIFECYCLE.filter((r) => r.type === type).map((r) => r.party));
-  if (type === MessageType.CASE_SUBMISSION) return CaseParty.COLLECTING;
-  return parties.size === 1 ? [...parties][0] : 'EITHER';
-}
-
 export { SUPPLEMENT_AFTER_ACCEPTANCE };
