@@ -36,7 +36,7 @@ describe('contract versions side by side', () => {
     const recipient = stack.client(to);
     const item = await eventually(async () => (await recipient.pull()).body.items.find((i) => i.messageId === signed.body.messageId));
     await recipient.ack([item.messageId]);
-    return { signed, item: item as typeof item & { contract: string; conversion: string | null }, caseView: (await recipient.getCase(signed.body.caseNumber)).body };
+    return { signed, item, caseView: (await recipient.getCase(signed.body.caseNumber)).body };
   }
 
   it('converts 2.0.0 down to 1.0.0 for a recipient that accepts only 1.0.0, signed by the gateway', async () => {

@@ -180,7 +180,7 @@ describe('the cross-region case lifecycle on PostgreSQL + RabbitMQ', () => {
     await c.step(B, MessageType.RESUMPTION);
     await c.expectState('IN_REVIEW');
     // Suspended and resumed on the same working day: no working day paused, due dates unchanged
-    // (the arithmetic over real pauses is covered by deadline.rules.spec.ts with the 2026 calendar).
+    // (pauses across working days: suspension-pause.e2e-spec.ts moves the gateway's clock).
     expect(await deadlines()).toMatchObject({ suspendedAt: null, pausedWorkingDays: 0, promisedDueAt: accepted.promisedDueAt, statutoryDueAt: accepted.statutoryDueAt });
     await c.step(B, MessageType.SUPPLEMENT_REQUEST, 'after-acceptance');
     await c.expectState('SUSPENDED', { [B]: [MessageType.EVALUATION, MessageType.WITHDRAWAL, MessageType.TERMINATION] });

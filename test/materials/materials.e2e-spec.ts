@@ -1,4 +1,4 @@
-import { CheckMaterialReferencesUseCase, CaseError, MaterialsStore } from '@tongban/cases';
+import { CheckMaterialReferencesUseCase, CaseError } from '@tongban/cases';
 import { MessageType } from '@tongban/envelope';
 import { demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
 import { MIGRATIONS } from '@tongban/persistence';
@@ -69,7 +69,7 @@ describe.each(['directory', 'postgres'] as const)('materials on the %s store, ov
     return { ...rows, files: files.length, staged };
   }
 
-  /** A case between A and B whose submission references `file`, linked as accept-message does. */
+  /** A case between A and B whose submission references `file`: accepting it links the file to the case. */
   async function caseReferencing(file: Record<string, unknown>): Promise<string> {
     const payload = demoSubmissionPayload(stack.config.alliance, A, B) as { materials: { file?: unknown }[] };
     payload.materials = payload.materials.map((m) => ({ ...m, file }));
@@ -82,9 +82,12 @@ describe.each(['directory', 'postgres'] as const)('materials on the %s store, ov
       payload,
     });
     expect((await stack.client(A).submit(envelope)).status).toBe(202);
-    const materials = stack.gateway.partnerApp.get(MaterialsStore);
-    expect(await materials.linkToCase(file.digest as string, body.caseNumber)).toBe(true);
-    expect(await materials.linkToCase(file.digest as string, body.caseNumber)).toBe(true); // idempotent
+    // Linked in the transaction that accepted the submission, not after it.
+    const links = await query(`SELECT count(*)::int AS n FROM material_cases WHERE sha256 = $1 AND case_number = $2`, [
+      (file.digest as string).slice('sha256:'.length),
+      body.caseNumber,
+    ]);
+    expect(links).toEqual([{ n: 1 }]);
     return body.caseNumber;
   }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { bootstrapGateway, RunningGateway } from '@tongban/app-gateway';
 import { bootstrapWorker, RunningWorker } from '@tongban/app-worker';
 import { AppConfig, loadConfig } from '@tongban/config';
+import { Clock } from '@tongban/cases';
 import { SigningKey } from '@tongban/envelope';
 import { PartnerClient } from '@tongban/partner-client';
 import { issueDevelopmentPki, pkiLayout } from '@tongban/pki';
@@ -89,7 +90,16 @@ export interface Stack {
 
 /** A gateway (and by default a worker) in this process on the real services. */
 export async function startStack(
-  opts: { databaseUrl?: string; amqpUrl?: string | null; amqpPrefix?: string; worker?: boolean; env?: Record<string, string>; logger?: pino.Logger } = {},
+  opts: {
+    databaseUrl?: string;
+    amqpUrl?: string | null;
+    amqpPrefix?: string;
+    worker?: boolean;
+    env?: Record<string, string>;
+    logger?: pino.Logger;
+    /** The gateway's and worker's clock; the system clock by default. */
+    clock?: Clock;
+  } = {},
 ): Promise<Stack> {
   const pkiDir = await testPki();
   const dataDir = mkdtempSync(join(tmpdir(), 'tongban-data-'));
@@ -101,7 +111,7 @@ export async function startStack(
     ...(opts.logger ? { LOG_LEVEL: opts.logger.level } : {}),
     ...opts.env,
   });
-  const runtime = await createRuntime(config, { rootDir: ROOT_DIR, logger: opts.logger ?? pino({ level: 'warn' }), amqpPrefix: opts.amqpPrefix, poolSize: 10 });
+  const runtime = await createRuntime(config, { rootDir: ROOT_DIR, logger: opts.logger ?? pino({ level: 'warn' }), amqpPrefix: opts.amqpPrefix, poolSize: 10, clock: opts.clock });
   const gateway = await bootstrapGateway(runtime);
   const worker = opts.worker === false ? undefined : await bootstrapWorker(runtime);
   const clients: PartnerClient[] = [];

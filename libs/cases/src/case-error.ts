@@ -34,6 +34,8 @@ export enum CaseErrorCode {
   MATERIAL_DIGEST_MISMATCH = 'MATERIAL_DIGEST_MISMATCH',
   /** An upload's headers are missing or ill-formed (file name, media type, declared digest). */
   MATERIAL_MALFORMED = 'MATERIAL_MALFORMED',
+  /** A partner code (result code, satisfaction level …) that the sender's code table does not list. */
+  UNMAPPED_CODE = 'UNMAPPED_CODE',
 }
 
 export class CaseError extends Error {

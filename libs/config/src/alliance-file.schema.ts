@@ -137,6 +137,11 @@ export class DistrictSchema {
   // Checked entry by entry in alliance.parser.ts, to name the exact failing contract.
   @IsObject(msg('must be an object: contract name → array of accepted versions'))
   acceptsContracts!: Record<string, unknown>;
+
+  // The district's own codes, translated at the edge; checked table by table in code-tables.ts.
+  @IsOptional()
+  @IsObject(msg('must be an object: table name → { partner code: canonical value }'))
+  codes?: Record<string, unknown>;
 }
 
 export class HandoffLimitsSchema {

@@ -1,6 +1,7 @@
 import { AllianceRegistry } from './alliance.registry';
 import { AllianceFileSchema, CatalogueItemSchema, DistrictSchema, ITEM_KEY_PATTERN, InlineItemSchema, type TimeLimitSchema } from './alliance-file.schema';
 import type { Agreement, Alliance, District, Material, ServiceItem, TimeLimit } from './app-config.types';
+import { parseCodeTables } from './code-tables';
 import { resolveConfigPath } from './config-path.resolver';
 import { configError, isPlainObject, joinPath, validateSchema } from './schema.validator';
 
@@ -25,7 +26,11 @@ export function parseAlliance(plain: unknown, options: ParseAllianceOptions): Al
   const at = options.at ?? 'alliance';
   const file = validateSchema(AllianceFileSchema, plain, { at });
 
-  const districts = file.districts.map((d, i) => toDistrict(d, joinPath(joinPath(at, 'districts'), i), options));
+  // Code tables come from the raw JSON, like items below: a `__proto__` partner code must be seen.
+  const rawDistricts = (plain as { districts: unknown[] }).districts;
+  const districts = file.districts.map((d, i) =>
+    toDistrict(d, (rawDistricts[i] as { codes?: unknown }).codes, joinPath(joinPath(at, 'districts'), i), options),
+  );
   checkDistinct(districts.map((d) => d.id), (i) => `${at}.districts[${i}].id`, 'district id');
   checkDistinct(districts.map((d) => d.serviceCentreUscc), (i) => `${at}.districts[${i}].serviceCentreUscc`, 'service centre USCC');
   const districtIds = new Set(districts.map((d) => d.id));
@@ -89,7 +94,7 @@ export function parseAlliance(plain: unknown, options: ParseAllianceOptions): Al
   return deepFreeze(new AllianceRegistry(districts, agreements, used));
 }
 
-function toDistrict(d: DistrictSchema, path: string, options: ParseAllianceOptions): District {
+function toDistrict(d: DistrictSchema, rawCodes: unknown, path: string, options: ParseAllianceOptions): District {
   // Ids that look like a region code must be that code, or logs would name the wrong district.
   if (/^[0-9]{6}$/.test(d.id) && d.id !== d.regionCode) {
     throw configError(`${path}.id`, `a 6-digit id must equal regionCode (${d.regionCode ?? 'null'})`, d.id);
@@ -113,6 +118,7 @@ function toDistrict(d: DistrictSchema, path: string, options: ParseAllianceOptio
     ...(d.push ? { push: { url: d.push.url } } : {}),
     jwksPath: resolveConfigPath(d.jwks, options.rootDir, options.pkiDir),
     acceptsContracts,
+    codes: rawCodes === undefined ? {} : parseCodeTables(rawCodes, `${path}.codes`),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { DistrictCodeTables } from './code-tables';
 /**
  * The validated, resolved shapes that the rest of Tongban sees. They are plain readonly types (not
  * the class-validator schema classes) so consumers depend on data, not on validation machinery,
@@ -78,6 +79,8 @@ export interface District {
   readonly jwksPath: string;
   /** Contract name → message contract versions this district accepts. */
   readonly acceptsContracts: Readonly<Record<string, readonly string[]>>;
+  /** The district's own codes for canonical enums, by table; empty when it speaks the canonical ones. */
+  readonly codes: DistrictCodeTables;
 }
 
 export interface AgreementMatch {

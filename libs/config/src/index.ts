@@ -29,3 +29,4 @@ export { parseAlliance, type ParseAllianceOptions } from './alliance.parser';
 export { ENV_OVERRIDES } from './env.overrides';
 export { isValidUscc, usccCheckCharacter } from './uscc.check-digit';
 export { isValidResidentId, residentIdCheckCharacter } from './resident-id.check-digit';
+export { CANONICAL_CODES, CODE_TABLE_NAMES, parseCodeTables, type CodeTable, type CodeTableName, type DistrictCodeTables } from './code-tables';

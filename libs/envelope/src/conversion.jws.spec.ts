@@ -12,6 +12,7 @@ const conversion = (): ConversionBody => ({
   envelopeDigest: sha256Digest('header.payload.signature'),
   from: 'case-submission@2.0.0',
   to: 'case-submission@1.0.0',
+  codes: { from: 'canonical', to: 'canonical' },
   convertedAt: '2026-03-02T01:15:00.123Z',
   gateway: 'tongban-gateway',
   payload: { applicant: { name: '欧阳娜娜' } },
@@ -25,6 +26,12 @@ describe('conversions', () => {
     const generated = await testKey('ES256');
     gatewayKey = generated.signingKey;
     ring = new KeyRing([{ owner: 'gateway', jwks: { keys: [generated.publicJwk] } }]);
+  });
+
+  it('refuses a conversion that does not say whose code tables were applied', async () => {
+    const { codes: _codes, ...withoutCodes } = conversion();
+    await expect(signConversion(withoutCodes as ConversionBody, gatewayKey)).rejects.toMatchObject({ code: EnvelopeErrorCode.MALFORMED_BODY });
+    await expect(signConversion({ ...conversion(), codes: { from: 'canonical' } } as unknown as ConversionBody, gatewayKey)).rejects.toThrow(/codes/);
   });
 
   it('round-trips through the gateway key', async () => {

@@ -4,9 +4,11 @@ import { signCanonical, verifyGatewaySigned } from './jws.codec';
 import type { KeyRing } from './key.ring';
 
 /**
- * What the gateway signs when the recipient does not accept the sender's contract version: the
- * payload converted to a version the recipient accepts, bound to the sender's envelope by its digest.
- * The recipient keeps both: the sender's signature proves what was sent, the gateway's what it made of it.
+ * What the gateway signs when the recipient cannot read the sender's payload as sent: converted to a
+ * contract version the recipient accepts, and/or with coded values (result codes, satisfaction
+ * levels) translated from the sender's code table to the recipient's. Bound to the sender's envelope
+ * by its digest. The recipient keeps both: the sender's signature proves what was sent, the
+ * gateway's what it made of it.
  */
 export interface ConversionBody {
   messageId: string;
@@ -16,6 +18,12 @@ export interface ConversionBody {
   from: string;
   /** contract reference of `payload`, e.g. case-submission@1.0.0 */
   to: string;
+  /**
+   * Whose code tables were applied: `from` is the sender's id when its codes were translated to the
+   * canonical ones, `to` the recipient's id when canonical codes were translated to its own;
+   * "canonical" otherwise.
+   */
+  codes: { from: string; to: string };
   convertedAt: string;
   gateway: string;
   payload: Record<string, unknown>;
@@ -26,6 +34,11 @@ const CONVERSION_RULES = {
   envelopeDigest: 'digest',
   from: 'text',
   to: 'text',
+  codes: (v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 2 &&
+    typeof (v as { from?: unknown }).from === 'string' && typeof (v as { to?: unknown }).to === 'string'
+      ? null
+      : 'must be { "from": <district id or "canonical">, "to": <district id or "canonical"> }',
   convertedAt: 'rfc3339',
   gateway: 'text',
   payload: (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? null : 'must be a JSON object'),

@@ -125,4 +125,8 @@ export interface InboxEntry {
   envelope: string;
   receipt: string;
   deliveredAt: string;
+  /** The contract version to read (the sender's, or the one the gateway converted to). */
+  contract: string;
+  /** Gateway-signed conversion when the payload to read differs from the envelope's (version or partner codes). */
+  conversion: string | null;
 }

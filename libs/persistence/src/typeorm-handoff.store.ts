@@ -8,6 +8,7 @@ import {
   DuplicateCaseError,
   DuplicateMessageError,
   HandoffStore,
+  digestHex,
   InboxItem,
   MessageStatus,
   OutboxItem,
@@ -141,15 +142,26 @@ export class TypeOrmHandoffStore extends HandoffStore {
     return rows.length ? toCase(rows[0]) : null;
   }
 
-  async commitAccepted(m: StoredMessage, change: CaseChange): Promise<void> {
+  async commitAccepted(m: StoredMessage, change: CaseChange, materialDigests: readonly string[] = []): Promise<void> {
     try {
-      if (change.kind === 'open') return await this.commitOpening(m, change.record);
+      if (change.kind === 'open' && materialDigests.length === 0) return await this.commitOpening(this.db, m, change.record);
       await this.db.transaction(async (em) => {
-        await this.applyTransition(em, change);
-        await em.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS})`, messageParams(m));
-        await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
-          m.messageId, m.recipient, m.messageType, m.acceptedAt,
-        ]);
+        if (change.kind === 'open') {
+          await this.commitOpening(em, m, change.record);
+        } else {
+          await this.applyTransition(em, change);
+          await em.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_PLACEHOLDERS})`, messageParams(m));
+          await em.query(`INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $2, $3, $4)`, [
+            m.messageId, m.recipient, m.messageType, m.acceptedAt,
+          ]);
+        }
+        // Lets both parties of the case download what the message references.
+        for (const digest of materialDigests) {
+          await em.query(
+            `INSERT INTO material_cases (sha256, case_number, linked_at) SELECT sha256, $2, $3 FROM materials WHERE sha256 = $1 ON CONFLICT DO NOTHING`,
+            [digestHex(digest), m.caseNumber, m.acceptedAt],
+          );
+        }
       });
     } catch (error) {
       const constraint = uniqueViolation(error);
@@ -165,8 +177,8 @@ export class TypeOrmHandoffStore extends HandoffStore {
    * CTEs are atomic, foreign keys are checked at its end), so one round trip instead of five
    * (BEGIN, three INSERTs, COMMIT). This is the hot path of every submission.
    */
-  private async commitOpening(m: StoredMessage, c: CaseRecord): Promise<void> {
-    await this.db.query(
+  private async commitOpening(db: Pick<EntityManager, 'query'>, m: StoredMessage, c: CaseRecord): Promise<void> {
+    await db.query(
       `WITH opened AS (
          INSERT INTO cases (case_number, collaboration_id, collecting_district, approving_district, agreement_id, item_code,
            item_name, contract_version, state, created_at, updated_at, case_type) VALUES ($25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36)),

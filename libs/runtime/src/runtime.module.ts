@@ -18,7 +18,6 @@ import {
   PullInboxUseCase,
   PushClient,
   RelayOutboxUseCase,
-  SystemClock,
 } from '@tongban/cases';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, signConversion, signEnvelope, signReceipt } from '@tongban/envelope';
@@ -79,7 +78,7 @@ export class RuntimeModule {
       { provide: OutboxSignal, useValue: runtime.outboxSignal },
       { provide: MessagePublisher, useValue: { publish: (batch) => runtime.bus.publish(batch) } satisfies MessagePublisher },
       { provide: PushClient, useFactory: () => new UndiciPushClient(runtime.tls, config.delivery.pushTimeoutMs) },
-      { provide: Clock, useValue: new SystemClock() },
+      { provide: Clock, useValue: runtime.clock },
       { provide: IdGenerator, useValue: { next: () => uuidv7() } satisfies IdGenerator },
       ...materialsProviders(runtime),
       ...USE_CASES,

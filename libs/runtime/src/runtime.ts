@@ -1,4 +1,5 @@
 import { CalendarSet, loadCalendars } from '@tongban/calendar';
+import { Clock, SystemClock } from '@tongban/cases';
 import { AppConfig } from '@tongban/config';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, SigningKey } from '@tongban/envelope';
@@ -32,6 +33,8 @@ export interface Runtime {
   outboxSignal: LocalOutboxSignal;
   /** Working-day calendars (config/calendars): deadlines in each approving district's calendar. */
   calendars: CalendarSet;
+  /** The exchange's notion of now (receipts, deadlines): the system clock except in tests that move time. */
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export interface CreateRuntimeOptions {
   poolSize?: number;
   /** Name prefix of the broker's exchanges and queues (tests isolate themselves with their own); overrides config.amqpPrefix. */
   amqpPrefix?: string;
+  /** Replaces the system clock; for tests that walk a case across working days. */
+  clock?: Clock;
 }
 
 function readJson<T>(path: string, what: string): T {
@@ -129,6 +134,7 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
     tls,
     outboxSignal: new LocalOutboxSignal(),
     calendars,
+    clock: opts.clock ?? new SystemClock(),
     close: async () => {
       await bus.close();
       await database.close();

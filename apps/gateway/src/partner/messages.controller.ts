@@ -28,7 +28,7 @@ export class MessagesController {
   @ApiResponse({ status: 409, description: 'MESSAGE_ID_REUSED, CASE_EXISTS, ACTION_NOT_ALLOWED (with allowedActions)' })
   @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE' })
   @ApiResponse({ status: 415, description: 'UNSUPPORTED_MEDIA_TYPE: the body must be sent as application/jose' })
-  @ApiResponse({ status: 422, description: 'SCHEMA_VIOLATION (with violations[].pointer), CONTRACT_VERSION_NOT_ACCEPTED, REFERENCE_MISMATCH' })
+  @ApiResponse({ status: 422, description: 'SCHEMA_VIOLATION (with violations[].pointer), CONTRACT_VERSION_NOT_ACCEPTED, REFERENCE_MISMATCH, UNMAPPED_CODE (a partner code missing from the sender\'s code table; configKey names it)' })
   async submit(@Body() envelope: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedMessageDto> {
     // Fastify also parses text/plain and application/json into a string: only the declared media type is an envelope.
     const mediaType = String(reply.request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

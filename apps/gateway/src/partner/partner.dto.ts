@@ -35,8 +35,9 @@ export class InboxItemDto {
     nullable: true,
     type: String,
     description:
-      "When the recipient does not accept the sender's version: the gateway-signed conversion (compact JWS, typ tongban-conversion+jws) " +
-      "whose body carries the converted payload and the digest of the sender's envelope",
+      "When the recipient cannot read the sender's payload as sent (it does not accept the sender's contract version, or either side uses " +
+      'its own code table for result codes or satisfaction levels): the gateway-signed conversion (compact JWS, typ tongban-conversion+jws) ' +
+      "whose body carries the payload to read, the digest of the sender's envelope and whose code tables were applied",
   })
   conversion!: string | null;
   @ApiProperty() sender!: string;
@@ -109,7 +110,13 @@ export class CaseViewDto {
   @ApiProperty() collectingDistrict!: string;
   @ApiProperty() approvingDistrict!: string;
   @ApiProperty() item!: { code: string; name: string };
-  @ApiProperty() state!: string;
+  @ApiProperty({ description: 'Canonical case state (DOMAIN §4)' }) state!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The same state in the calling district's own status code, when its alliance entry has a caseState code table; null otherwise",
+  })
+  partnerStateCode!: string | null;
   @ApiProperty() contractVersion!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

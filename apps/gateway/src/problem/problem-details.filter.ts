@@ -33,6 +33,7 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
   [CaseErrorCode.MATERIAL_NOT_FOUND]: 404,
   [CaseErrorCode.MATERIAL_DIGEST_MISMATCH]: 422,
   [CaseErrorCode.MATERIAL_MALFORMED]: 400,
+  [CaseErrorCode.UNMAPPED_CODE]: 422,
 };
 
 const PROBLEM_BASE = 'https://tongban.example/problems/';

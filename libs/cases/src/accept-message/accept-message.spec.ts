@@ -19,7 +19,6 @@ import {
   StoredMessage,
 } from '../ports/handoff-store.port';
 import { CheckMaterialReferencesUseCase } from '../materials/check-material-references.usecase';
-import { MaterialsStore } from '../ports/materials.port';
 import { AcceptMessageUseCase } from './accept-message.usecase';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -93,7 +92,6 @@ describe('AcceptMessageUseCase', () => {
       { next: () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}` } as IdGenerator,
       // Materials have their own spec (materials.spec.ts); these payloads reference none.
       { execute: async () => [] } as unknown as CheckMaterialReferencesUseCase,
-      { linkToCase: async () => true } as unknown as MaterialsStore,
     );
   };
 

@@ -26,8 +26,8 @@ import {
 } from '../ports/handoff-store.port';
 import { GatewaySigner, OutboxSignal } from '../ports/message-publisher.port';
 import { NegotiatedContract, negotiateContract } from '../catalogue/contract-negotiation';
+import { payloadToCanonical, payloadToPartner } from '../catalogue/partner-codes';
 import { CheckMaterialReferencesUseCase } from '../materials/check-material-references.usecase';
-import { MaterialsStore } from '../ports/materials.port';
 import type { AcceptMessageCommand, AcceptMessageResult } from './accept-message.command';
 
 const ENVELOPE_CODES: Record<EnvelopeErrorCode, CaseErrorCode> = {
@@ -56,7 +56,6 @@ export class AcceptMessageUseCase {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly materialReferences: CheckMaterialReferencesUseCase,
-    private readonly materials: MaterialsStore,
   ) {}
 
   async execute(command: AcceptMessageCommand): Promise<AcceptMessageResult> {
@@ -121,16 +120,19 @@ export class AcceptMessageUseCase {
   /** Everything after "this message id is new": validate, authorise, commit, sign the receipt. */
   private async acceptNew(decoded: DecodedEnvelope, bodyDigest: string, receivedAt: Date): Promise<AcceptMessageResult> {
     const { body } = decoded;
-    const negotiated = this.checkContract(decoded);
+    // Internally only canonical codes exist: the sender's own codes are translated before the
+    // contract is checked, so the schema (and every rule after it) sees canonical values.
+    const canonicalPayload = this.toCanonicalCodes(decoded);
+    const negotiated = this.checkContract(decoded, canonicalPayload);
     this.checkSentAt(body.sentAt, receivedAt);
-    const convertedPayload = negotiated.converter ? this.convert(decoded, negotiated) : undefined;
+    const forRecipient = this.payloadForRecipient(decoded, canonicalPayload, negotiated);
     // Every file the payload references must be uploaded already, with that digest and size.
     const materialDigests = await this.materialReferences.execute(body.payload, body.sender);
 
     const handler = this.catalogue.handlerFor(body.messageType);
     let caseLookup: Promise<CaseRecord | null> | undefined;
     const change = await handler.plan({
-      body,
+      body: canonicalPayload === body.payload ? body : { ...body, payload: canonicalPayload },
       // The case lives on the version its recipient works with.
       contract: { id: decoded.contract.id, version: negotiated.version },
       envelopeDigest: decoded.digest,
@@ -178,20 +180,22 @@ export class AcceptMessageUseCase {
       deadLetterReason: null,
       replayCount: 0,
       deliveredContractVersion: negotiated.version,
-      conversion: convertedPayload
+      conversion: forRecipient
         ? await this.signer.signConversion({
             messageId: body.messageId,
             envelopeDigest: decoded.digest,
             from: `${decoded.contract.id}@${decoded.contract.version}`,
             to: `${decoded.contract.id}@${negotiated.version}`,
+            codes: forRecipient.codes,
             convertedAt: receivedAt.toISOString(),
             gateway: this.signer.gatewayId,
-            payload: convertedPayload,
+            payload: forRecipient.payload,
           })
         : null,
     };
     try {
-      await this.store.commitAccepted(message, change);
+      // The material links go in the same transaction: a refused message leaves no link behind.
+      await this.store.commitAccepted(message, change, materialDigests);
     } catch (error) {
       if (error instanceof DuplicateCaseError) {
         throw new CaseError(
@@ -213,8 +217,6 @@ export class AcceptMessageUseCase {
       throw error;
     }
     this.outbox.notify();
-    // Lets both parties download the case's materials. Idempotent, so a resend after a crash here repairs it.
-    for (const digest of materialDigests) await this.materials.linkToCase(digest, body.caseNumber, receivedAt);
     return { messageId: body.messageId, messageType: body.messageType, receipt, duplicate: false };
   }
 
@@ -250,7 +252,7 @@ export class AcceptMessageUseCase {
     return { messageId: earlier.messageId, messageType: earlier.messageType, receipt: earlier.receipt, duplicate: true };
   }
 
-  private checkContract(decoded: DecodedEnvelope): NegotiatedContract {
+  private checkContract(decoded: DecodedEnvelope, payload: Record<string, unknown>): NegotiatedContract {
     const { body, contract } = decoded;
     const expected = CONTRACT_ID_BY_TYPE[body.messageType];
     if (contract.id !== expected) {
@@ -270,7 +272,7 @@ export class AcceptMessageUseCase {
     const negotiated = negotiateContract(this.policy.alliance, contract.id, contract.version, body.sender, body.recipient);
     let violations;
     try {
-      violations = this.contracts.validate(contract.id, contract.version, body.payload);
+      violations = this.contracts.validate(contract.id, contract.version, payload);
     } catch (error) {
       if (error instanceof ContractError) throw new CaseError(CaseErrorCode.UNKNOWN_CONTRACT, error.message);
       throw error;
@@ -288,11 +290,11 @@ export class AcceptMessageUseCase {
   }
 
   /** The payload in the recipient's version; a converter whose output breaks its target is the gateway's bug, refused plainly. */
-  private convert(decoded: DecodedEnvelope, negotiated: NegotiatedContract): Record<string, unknown> {
+  private convert(decoded: DecodedEnvelope, payload: Record<string, unknown>, negotiated: NegotiatedContract): Record<string, unknown> {
     const { id, version } = decoded.contract;
     let converted: Record<string, unknown>;
     try {
-      converted = negotiated.converter!.convert(decoded.body.payload) as Record<string, unknown>;
+      converted = negotiated.converter!.convert(payload) as Record<string, unknown>;
     } catch (error) {
       if (!(error instanceof ContractConversionError)) throw error;
       // e.g. a one-character name cannot be split into family and given name: the sender must send the target version.
@@ -311,6 +313,34 @@ export class AcceptMessageUseCase {
       );
     }
     return converted;
+  }
+
+  /** The payload with the sender's codes translated to canonical ones; the same object when it has none. */
+  private toCanonicalCodes(decoded: DecodedEnvelope): Record<string, unknown> {
+    const sender = this.policy.alliance.district(decoded.body.sender);
+    const payload = decoded.body.payload;
+    return (sender && payloadToCanonical(sender, decoded.contract.id, payload)) ?? payload;
+  }
+
+  /**
+   * What the recipient gets besides the sender's envelope when it cannot read that payload as sent:
+   * converted to its contract version and/or in its own codes. Undefined when the envelope suffices.
+   */
+  private payloadForRecipient(
+    decoded: DecodedEnvelope,
+    canonicalPayload: Record<string, unknown>,
+    negotiated: NegotiatedContract,
+  ): { payload: Record<string, unknown>; codes: { from: string; to: string } } | undefined {
+    const { body, contract } = decoded;
+    const recipient = this.policy.alliance.district(body.recipient)!; // negotiateContract checked it exists
+    const versioned = negotiated.converter ? this.convert(decoded, canonicalPayload, negotiated) : canonicalPayload;
+    const inRecipientCodes = payloadToPartner(recipient, contract.id, versioned);
+    const senderMapped = canonicalPayload !== body.payload;
+    if (!negotiated.converter && !senderMapped && !inRecipientCodes) return undefined;
+    return {
+      payload: inRecipientCodes ?? versioned,
+      codes: { from: senderMapped ? body.sender : 'canonical', to: inRecipientCodes ? body.recipient : 'canonical' },
+    };
   }
 
   private checkSentAt(sentAt: string, receivedAt: Date): void {

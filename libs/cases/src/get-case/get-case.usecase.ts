@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CaseError, CaseErrorCode } from '../case-error';
 import { allowedActions } from '../catalogue/allowed-actions';
+import { stateForPartner } from '../catalogue/partner-codes';
+import { ExchangePolicy } from '../ports/exchange-policy.port';
 import { HandoffStore } from '../ports/handoff-store.port';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -8,7 +10,10 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 /** A party's view of a case: its state and what the caller may send next. */
 @Injectable()
 export class GetCaseUseCase {
-  constructor(private readonly store: HandoffStore) {}
+  constructor(
+    private readonly store: HandoffStore,
+    private readonly policy: ExchangePolicy,
+  ) {}
 
   async execute(district: string, caseNumber: string) {
     const record = await this.store.findCase(caseNumber);
@@ -33,6 +38,8 @@ export class GetCaseUseCase {
       approvingDistrict: record.approvingDistrict,
       item: { code: record.itemCode, name: record.itemName },
       state: record.state,
+      // The same state in the caller's own status codes, when its alliance entry has a caseState table.
+      partnerStateCode: stateForPartner(this.policy.alliance.district(district), record.state) ?? null,
       contractVersion: record.contractVersion,
       createdAt: record.createdAt.toISOString(),
       updatedAt: record.updatedAt.toISOString(),

@@ -18,7 +18,7 @@ export interface MissingMaterial {
  * declared size, and readable by the sender (uploaded by it, or part of a case of its own). A material
  * the sender may not read is reported as not stored, so a digest learned elsewhere reveals nothing and
  * cannot be used to pass someone else's file into a case. Returns the distinct digests, to link to the
- * case once the message is accepted (MaterialsStore.linkToCase).
+ * case in the transaction that accepts the message (HandoffStore.commitAccepted).
  */
 @Injectable()
 export class CheckMaterialReferencesUseCase {

@@ -157,8 +157,12 @@ export abstract class HandoffStore {
   abstract findCase(caseNumber: string): Promise<CaseRecord | null>;
   /** Every message of a case, oldest first: its timeline. */
   abstract listCaseMessages(caseNumber: string): Promise<StoredMessage[]>;
-  /** message + case change + outbox row in ONE transaction. Throws CaseConflictError / DuplicateMessageError / DuplicateCaseError. */
-  abstract commitAccepted(message: StoredMessage, change: CaseChange): Promise<void>;
+  /**
+   * message + case change + outbox row + links from the referenced materials to the case (so both
+   * parties may download them) in ONE transaction. Throws CaseConflictError / DuplicateMessageError /
+   * DuplicateCaseError.
+   */
+  abstract commitAccepted(message: StoredMessage, change: CaseChange, materialDigests?: readonly string[]): Promise<void>;
   abstract recordRejection(rejection: Rejection): Promise<void>;
 
   /** Limits of open, running cases whose warning share or due time has passed, not yet announced. */

@@ -35,11 +35,6 @@ export abstract class MaterialsStore {
    * only, when given).
    */
   abstract mayRead(digest: string, district: string, caseNumber: string | null): Promise<boolean>;
-  /**
-   * Links a material to a case once a message of that case referencing it is accepted, so the case's
-   * districts may download it. Idempotent; false when no such material is stored.
-   */
-  abstract linkToCase(digest: string, caseNumber: string, at?: Date): Promise<boolean>;
 }
 
 /** An upload being written: nothing is visible under a digest until commit(). */

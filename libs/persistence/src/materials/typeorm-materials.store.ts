@@ -48,18 +48,6 @@ export class TypeOrmMaterialsStore extends MaterialsStore {
     );
     return allowed === true;
   }
-
-  async linkToCase(digest: string, caseNumber: string, at: Date = new Date()): Promise<boolean> {
-    const [{ n }] = await this.db.query(
-      `WITH linked AS (
-         INSERT INTO material_cases (sha256, case_number, linked_at)
-         SELECT sha256, $2, $3 FROM materials WHERE sha256 = $1
-         ON CONFLICT DO NOTHING RETURNING 1)
-       SELECT (SELECT count(*)::int FROM linked) + (SELECT count(*)::int FROM material_cases WHERE sha256 = $1 AND case_number = $2) AS n`,
-      [digestHex(digest), caseNumber, at],
-    );
-    return n > 0;
-  }
 }
 
 function toRecord(r: Row): MaterialRecord {
