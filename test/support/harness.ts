@@ -52,11 +52,14 @@ let sharedPki: Promise<string> | undefined;
  * One development PKI for all suites, kept in the temp directory between runs (keyed by the alliance's
  * districts): RSA key generation is the slow part of a suite's set-up, and issuing is idempotent.
  */
+const PKI_LAYOUT = 2;
+
 export function testPki(): Promise<string> {
   sharedPki ??= (async () => {
     const config = loadConfig({ rootDir: ROOT_DIR, env: {} });
     const districts = config.alliance.districts.map((d) => ({ id: d.id, name: d.name, uscc: d.serviceCentreUscc }));
-    const key = createHash('sha256').update(JSON.stringify(districts)).digest('hex').slice(0, 12);
+    // Bump PKI_LAYOUT when the development PKI gains files (v2: ledger key, auditor certificates).
+    const key = createHash('sha256').update(JSON.stringify({ districts, layout: PKI_LAYOUT })).digest('hex').slice(0, 12);
     const dir = join(tmpdir(), `tongban-test-pki-${key}`);
     if (!existsSync(dir)) {
       // Issue aside, then move into place in one rename: a concurrent test process never sees half a PKI.
@@ -84,6 +87,8 @@ export interface Stack {
   worker?: RunningWorker;
   client(districtId: string): PartnerClient;
   operator(): PartnerClient;
+  /** An auditor's client (development certificates 'auditor' — all districts — and 'auditor-qingdao'). */
+  auditor(name?: string): PartnerClient;
   signingKey(districtId: string): SigningKey;
   stop(): Promise<void>;
 }
@@ -129,6 +134,7 @@ export async function startStack(
     worker,
     client: (id) => makeClient(layout.district(id).clientCert, layout.district(id).clientKey),
     operator: () => makeClient(layout.operator('admin').clientCert, layout.operator('admin').clientKey),
+    auditor: (name = 'auditor') => makeClient(layout.auditor(name).clientCert, layout.auditor(name).clientKey),
     signingKey: (id) => {
       const jwk = JSON.parse(readFileSync(layout.district(id).signingPrivateJwk, 'utf8'));
       return { kid: jwk.kid, alg: jwk.alg, privateJwk: jwk };

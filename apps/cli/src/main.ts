@@ -7,6 +7,7 @@ import { registerBenchCommand } from './commands/bench.command';
 import { UsageError } from './commands/client';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerHandoffCommands } from './commands/handoff.command';
+import { registerLedgerCommand } from './commands/ledger.command';
 import { registerOpenApiCommand } from './commands/openapi.command';
 import { registerPkiCommand } from './commands/pki.command';
 import { registerStartCommand } from './commands/start.command';
@@ -23,6 +24,7 @@ registerPkiCommand(program, {
 });
 registerHandoffCommands(program);
 registerDemoCommand(program);
+registerLedgerCommand(program);
 registerOpenApiCommand(program);
 registerAsyncApiCommand(program);
 registerBenchCommand(program);

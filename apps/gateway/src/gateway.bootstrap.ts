@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { RelayOutboxUseCase } from '@tongban/cases';
+import { RecordConfigurationUseCase, RelayOutboxUseCase } from '@tongban/cases';
 import { OutboxRelayRunner, PinoNestLogger, Runtime } from '@tongban/runtime';
 import { OpsApiModule, PartnerApiModule } from './gateway.module';
 import { acceptStreamedBodies } from './materials/streamed-body';
@@ -52,6 +52,9 @@ export async function bootstrapGateway(runtime: Runtime, opts: { relay?: boolean
   const relay = new OutboxRelayRunner(partnerApp.get(RelayOutboxUseCase), runtime.outboxSignal, config.outbox, runtime.logger.child({ component: 'outbox-relay' }), runtime.metrics);
   if (opts.relay !== false) relay.start();
 
+  // A changed alliance, key or certificate is an administrative action: it goes on the ledger.
+  const configuration = await partnerApp.get(RecordConfigurationUseCase).execute();
+  if (configuration.changed) runtime.logger.info({ digest: configuration.digest }, 'configuration recorded on the exchange ledger');
   const partnerUrl = urlOf(await partnerApp.getUrl(), 'https');
   const opsUrl = urlOf(await opsApp.getUrl(), 'http');
   runtime.logger.info({ partnerUrl, opsUrl }, 'gateway listening');

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { Runtime, RuntimeModule } from '@tongban/runtime';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { ClientCertificateGuard } from './auth/client-certificate.guard';
+import { AuditController } from './ledger/audit.controller';
+import { LedgerController } from './ledger/ledger.controller';
 import { MaterialsController } from './materials/materials.controller';
 import { OpsController } from './ops/ops.controller';
 import { CasesController } from './partner/cases.controller';
@@ -10,7 +12,7 @@ import { InboxController } from './partner/inbox.controller';
 import { MessagesController } from './partner/messages.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 
-export const PARTNER_CONTROLLERS = [MessagesController, InboxController, CasesController, DeadLettersController, MaterialsController];
+export const PARTNER_CONTROLLERS = [MessagesController, InboxController, CasesController, DeadLettersController, MaterialsController, LedgerController, AuditController];
 
 const shared = [
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },

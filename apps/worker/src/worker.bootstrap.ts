@@ -1,10 +1,10 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DeadLettersUseCase, EmitDeadlineEventsUseCase } from '@tongban/cases';
+import { ArchiveLedgerUseCase, DeadLettersUseCase, EmitDeadlineEventsUseCase, SequenceLedgerUseCase } from '@tongban/cases';
 import { MessageType } from '@tongban/envelope';
 import { BusExceptionFilter, BusTransportStrategy } from '@tongban/messaging';
 import { PinoNestLogger, Runtime } from '@tongban/runtime';
-import { DeadlineTimer } from './deadline.timer';
+import { PeriodicJob } from './periodic.job';
 import { WorkerModule } from './worker.module';
 
 export interface RunningWorker {
@@ -33,13 +33,35 @@ export async function bootstrapWorker(runtime: Runtime): Promise<RunningWorker> 
     await deadLetters.record(d.messageId, d.error ? `${d.reason}: ${d.error}` : d.reason);
   });
   await app.listen();
-  const deadlines = new DeadlineTimer(app.get(EmitDeadlineEventsUseCase), runtime.config.deadlines, runtime.logger.child({ component: 'deadline-timer' }));
+  // Each is safe with several workers: deadline events are keyed (case, limit, kind), the ledger
+  // sequencer holds an advisory lock and checkpoints are keyed by tree size.
+  const emitDeadlines = app.get(EmitDeadlineEventsUseCase);
+  const { warningShare, checkIntervalMs } = runtime.config.deadlines;
+  const deadlines = new PeriodicJob(
+    async () => ({ emitted: await emitDeadlines.run(warningShare) }),
+    checkIntervalMs,
+    runtime.logger.child({ component: 'deadline-timer' }),
+    'deadline events emitted',
+  );
+  const sequenceLedger = app.get(SequenceLedgerUseCase);
+  // At least once a second while there are new entries (RFC 9162-style signed tree heads).
+  const ledger = new PeriodicJob(() => sequenceLedger.execute(), 1000, runtime.logger.child({ component: 'ledger' }), 'ledger checkpoint signed');
+  // Entries past the online period move to chained archive files; hourly is plenty for a months-long period.
+  const archiveLedger = app.get(ArchiveLedgerUseCase);
+  const archive = new PeriodicJob(
+    async () => ({ archived: (await archiveLedger.execute(runtime.config.ledger.onlineMonths)).archived }),
+    3_600_000,
+    runtime.logger.child({ component: 'ledger-archive' }),
+    'ledger entries archived',
+  );
   deadlines.start();
+  ledger.start();
+  archive.start();
   runtime.logger.info({ districts: districtIds.length, transport: runtime.bus.kind }, 'worker consuming');
   return {
     app,
     close: async () => {
-      await deadlines.stop();
+      await Promise.all([deadlines.stop(), ledger.stop(), archive.stop()]);
       await app.close();
     },
   };

@@ -36,6 +36,16 @@ export enum CaseErrorCode {
   MATERIAL_MALFORMED = 'MATERIAL_MALFORMED',
   /** A partner code (result code, satisfaction level …) that the sender's code table does not list. */
   UNMAPPED_CODE = 'UNMAPPED_CODE',
+  /** No ledger entry with that id (or not one the caller may see). */
+  LEDGER_ENTRY_NOT_FOUND = 'LEDGER_ENTRY_NOT_FOUND',
+  /** No checkpoint of that tree size. */
+  CHECKPOINT_NOT_FOUND = 'CHECKPOINT_NOT_FOUND',
+  /** The entry is not covered by a signed checkpoint yet (they come at least once a second). */
+  NOT_YET_CHECKPOINTED = 'NOT_YET_CHECKPOINTED',
+  /** A co-signature that does not verify, is not the caller's, or signs another checkpoint. */
+  COSIGNATURE_INVALID = 'COSIGNATURE_INVALID',
+  /** A ledger query outside what the caller may see, or ill-formed (e.g. from > to). */
+  LEDGER_QUERY_INVALID = 'LEDGER_QUERY_INVALID',
 }
 
 export class CaseError extends Error {

@@ -117,6 +117,9 @@ export interface PkiPaths {
   readonly crl?: string;
   readonly gatewaySigningPrivateJwk: string;
   readonly gatewaySigningJwks: string;
+  /** The key that signs ledger checkpoints (tree heads), apart from the receipt key. */
+  readonly ledgerSigningPrivateJwk: string;
+  readonly ledgerSigningJwks: string;
 }
 
 export const MATERIAL_STORES = ['directory', 'postgres'] as const;
@@ -164,6 +167,10 @@ export interface AppConfig {
   readonly materials: MaterialsSettings;
   /** Deadline timers in the worker: warn at this share of a limit (default 0.8), look every checkIntervalMs (default 30 s). */
   readonly deadlines: { readonly warningShare: number; readonly checkIntervalMs: number };
+  /** Auditor name → the districts it may audit (undefined: all). Read-only access to the ledger. */
+  /** Entries stay in the database `onlineMonths` (≥ 6), then move to chained archive files in `archiveDir`. */
+  readonly ledger: { readonly onlineMonths: number; readonly archiveDir: string };
+  readonly auditors: Readonly<Record<string, { readonly districts?: readonly string[] }>>;
   readonly gatewayId: string;
   readonly logLevel: LogLevel;
   readonly alliance: Alliance;

@@ -50,7 +50,11 @@ describe('loadConfig', () => {
       serverKey: join(ROOT, 'var/pki/gateway/server.key.pem'),
       gatewaySigningPrivateJwk: join(ROOT, 'var/pki/gateway/signing.private.jwk.json'),
       gatewaySigningJwks: join(ROOT, 'var/pki/gateway/signing.jwks.json'),
+      ledgerSigningPrivateJwk: join(ROOT, 'var/pki/gateway/ledger.private.jwk.json'),
+      ledgerSigningJwks: join(ROOT, 'var/pki/gateway/ledger.jwks.json'),
     });
+    expect(config.ledger).toEqual({ onlineMonths: 6, archiveDir: join(ROOT, 'var/ledger-archive') });
+    expect(config.auditors).toEqual({ auditor: {}, 'auditor-qingdao': { districts: ['370202', '370203', '370211'] } });
     expect(config.delivery.backoffSeconds).toEqual([1, 5, 30, 120, 600]);
     expect(config.logLevel).toBe('info');
     expect(config.alliance.district('HZ-ZHONGKAI')?.jwksPath).toBe(join(ROOT, 'var/pki/districts/HZ-ZHONGKAI/signing.jwks.json'));
@@ -134,6 +138,9 @@ describe('loadConfig', () => {
       ['negative backoff', { delivery: { ...(gatewayJson.delivery as object), backoffSeconds: [1, -5] } }, 'delivery.backoffSeconds', /0 or more/],
       ['prefetch above 16 bits', { delivery: { ...(gatewayJson.delivery as object), prefetch: 70000 } }, 'delivery.prefetch', /65535/],
       ['credentials in the file', { databaseUrl: 'postgres://u:p@db/x' }, 'databaseUrl', /DATABASE_URL in the environment/],
+      ['auditor of an unknown district', { auditors: { audit1: ['440303', '999999'] } }, 'auditors.audit1', /no district of the alliance: 999999/],
+      ['auditor without a scope', { auditors: { audit1: [] } }, 'auditors.audit1', /non-empty array/],
+      ['online period below the legal minimum', { ledger: { onlineMonths: 3 } }, 'ledger.onlineMonths', /at least 6/],
     ])('%s', (_what, patch, key, message) => {
       const error = failure(() => load({}, { file: gatewayFile(patch) }));
       expect(error.key).toBe(key);

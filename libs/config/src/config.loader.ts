@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAlliance, deepFreeze } from './alliance.parser';
-import type { AppConfig, PkiPaths } from './app-config.types';
+import type { Alliance, AppConfig, PkiPaths } from './app-config.types';
 import { resolveConfigPath, PKI_PREFIX } from './config-path.resolver';
 import { ConfigError } from './config.error';
 import { applyEnvOverrides, readEnv, type Env } from './env.overrides';
-import { GatewaySettingsSchema, type PkiSchema } from './gateway-config.schema';
+import { GatewaySettingsSchema, ID_PATTERN, type PkiSchema } from './gateway-config.schema';
 import { configError, isPlainObject, validateSchema } from './schema.validator';
 
 export interface LoadConfigOptions {
@@ -83,12 +83,37 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       store: s.materials?.store ?? MATERIALS_DEFAULTS.store,
       dir: s.materials?.dir ? resolve(rootDir, s.materials.dir) : join(resolve(rootDir, s.dataDir), MATERIALS_DEFAULTS.dirUnderDataDir),
     },
+    auditors: auditorsOf(s.auditors ?? {}, alliance),
+    ledger: {
+      onlineMonths: s.ledger?.onlineMonths ?? 6,
+      archiveDir: s.ledger?.archiveDir ? resolve(rootDir, s.ledger.archiveDir) : join(resolve(rootDir, s.dataDir), 'ledger-archive'),
+    },
     deadlines: { warningShare: s.deadlines?.warningShare ?? 0.8, checkIntervalMs: s.deadlines?.checkIntervalMs ?? 30_000 },
     gatewayId: s.gatewayId,
     logLevel: s.logLevel,
     alliance,
   };
   return deepFreeze(config);
+}
+
+/** Auditors and their scope: undefined = every district. Names follow the certificate subject rules. */
+function auditorsOf(raw: Record<string, unknown>, alliance: Alliance): Record<string, { readonly districts?: readonly string[] }> {
+  const auditors: Record<string, { districts?: string[] }> = {};
+  for (const [name, districts] of Object.entries(raw)) {
+    const key = `auditors.${name}`;
+    if (!ID_PATTERN.test(name)) throw new ConfigError(key, `auditor names must match ${ID_PATTERN}`);
+    if (!Array.isArray(districts) || districts.length === 0 || !districts.every((d) => typeof d === 'string')) {
+      throw new ConfigError(key, 'must be a non-empty array of district ids, or ["*"] for all');
+    }
+    if (districts.length === 1 && districts[0] === '*') {
+      auditors[name] = {};
+      continue;
+    }
+    const unknown = districts.filter((d) => !alliance.district(d));
+    if (unknown.length > 0) throw new ConfigError(key, `names no district of the alliance: ${unknown.join(', ')}`);
+    auditors[name] = { districts: [...districts] };
+  }
+  return auditors;
 }
 
 /** The standard layout (same as @tongban/pki's pkiLayout), each file overridable. */
@@ -104,6 +129,8 @@ function pkiPaths(p: PkiSchema, rootDir: string, pkiDir: string): PkiPaths {
     ...(p.crl === null ? {} : { crl: pick(p.crl, 'ca', 'ca.crl.pem') }),
     gatewaySigningPrivateJwk: pick(p.gatewaySigningPrivateJwk, 'gateway', 'signing.private.jwk.json'),
     gatewaySigningJwks: pick(p.gatewaySigningJwks, 'gateway', 'signing.jwks.json'),
+    ledgerSigningPrivateJwk: pick(p.ledgerSigningPrivateJwk, 'gateway', 'ledger.private.jwk.json'),
+    ledgerSigningJwks: pick(p.ledgerSigningJwks, 'gateway', 'ledger.jwks.json'),
   };
 }
 

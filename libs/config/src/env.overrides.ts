@@ -24,6 +24,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ readonly name: string; readonly path
   { name: 'TONGBAN_PKI_SERVER_KEY', path: 'pki.serverKey', kind: 'string' },
   { name: 'TONGBAN_PKI_SIGNING_PRIVATE_JWK', path: 'pki.gatewaySigningPrivateJwk', kind: 'string' },
   { name: 'TONGBAN_PKI_SIGNING_JWKS', path: 'pki.gatewaySigningJwks', kind: 'string' },
+  { name: 'TONGBAN_PKI_LEDGER_PRIVATE_JWK', path: 'pki.ledgerSigningPrivateJwk', kind: 'string' },
+  { name: 'TONGBAN_PKI_LEDGER_JWKS', path: 'pki.ledgerSigningJwks', kind: 'string' },
   { name: 'DATA_DIR', path: 'dataDir', kind: 'string' },
   { name: 'ALLIANCE_FILE', path: 'alliance', kind: 'string' },
   { name: 'LOG_LEVEL', path: 'logLevel', kind: 'string' },

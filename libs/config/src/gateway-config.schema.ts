@@ -79,6 +79,8 @@ export class PkiSchema {
   @IsOptional() @IsString(msg(`${PATH}, or null to disable CRL checking`)) @MinLength(1, msg(PATH)) crl?: string | null;
   @IsOptional() @IsString(msg(PATH)) @MinLength(1, msg(PATH)) gatewaySigningPrivateJwk?: string;
   @IsOptional() @IsString(msg(PATH)) @MinLength(1, msg(PATH)) gatewaySigningJwks?: string;
+  @IsOptional() @IsString(msg(PATH)) @MinLength(1, msg(PATH)) ledgerSigningPrivateJwk?: string;
+  @IsOptional() @IsString(msg(PATH)) @MinLength(1, msg(PATH)) ledgerSigningJwks?: string;
 }
 
 const POSITIVE = 'must be a positive integer';
@@ -131,6 +133,12 @@ export class DeadlinesSchema {
   @IsOptional() @IsInt(msg(POSITIVE)) @Min(1, msg(POSITIVE)) checkIntervalMs?: number;
 }
 
+/** Optional section: the exchange ledger's online period and where archives go (defaults in config.loader). */
+export class LedgerSettingsSchema {
+  @IsOptional() @IsInt(msg(POSITIVE)) @Min(6, msg('must be at least 6 (months online: the legal minimum for network logs)')) onlineMonths?: number;
+  @IsOptional() @IsString(msg(PATH)) @MinLength(1, msg(PATH)) archiveDir?: string;
+}
+
 export class GatewaySettingsSchema {
   @IsDefined(msg(OBJECT)) @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => ListenerSchema)
   partnerApi!: ListenerSchema;
@@ -174,6 +182,14 @@ export class GatewaySettingsSchema {
 
   @IsOptional() @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => DeadlinesSchema)
   deadlines?: DeadlinesSchema;
+
+  @IsOptional() @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => LedgerSettingsSchema)
+  ledger?: LedgerSettingsSchema;
+
+  // Auditor name (the urn:tongban:auditor:<name> of its client certificate) → the districts it may
+  // audit, or ["*"] for all. Checked entry by entry in config.loader.ts against the alliance.
+  @IsOptional() @IsObject(msg('must be an object: auditor name → array of district ids, or ["*"] for all'))
+  auditors?: Record<string, unknown>;
 
   @IsString(msg(`must match ${ID_PATTERN}`)) @Matches(ID_PATTERN, msg(`must match ${ID_PATTERN}`))
   gatewayId!: string;

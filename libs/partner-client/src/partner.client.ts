@@ -55,6 +55,16 @@ export class PartnerClient {
     return this.call('GET', `/v1/cases/${encodeURIComponent(caseNumber)}`);
   }
 
+  /** Any other GET of the partner API (ledger, audit), answered as JSON. */
+  get(path: string): Promise<PartnerResponse<Record<string, unknown>>> {
+    return this.call('GET', path);
+  }
+
+  /** Any other POST of the partner API with a JSON body. */
+  post(path: string, body: unknown): Promise<PartnerResponse<Record<string, unknown>>> {
+    return this.call('POST', path, JSON.stringify(body), 'application/json');
+  }
+
   /**
    * Streams a file to POST /v1/materials (never holding it whole when given a stream); the answer is the
    * file reference `{ digest, size, mediaType, name }` to put in an envelope. `size` sends Content-Length

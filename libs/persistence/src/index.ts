@@ -9,3 +9,4 @@ export * from './entities/rejection.entity';
 export * from './materials/typeorm-materials.store';
 export * from './materials/postgres-material-content.store';
 export * from './materials/directory-material-content.store';
+export * from './typeorm-ledger.store';

@@ -61,6 +61,11 @@ describe('ClientCertificateVerifier', () => {
     expect(verifier.identify(operatorPem)).toEqual({ kind: 'operator', operator: 'ops.li' });
   });
 
+  it('maps an auditor client certificate to its auditor', async () => {
+    const verifier = new ClientCertificateVerifier({ caCertPem });
+    expect(verifier.identify(await readFile(layout.auditor('auditor').clientCert, 'utf8'))).toEqual({ kind: 'auditor', auditor: 'auditor' });
+  });
+
   it('rejects a certificate issued by another CA, even with the same district id', async () => {
     const verifier = new ClientCertificateVerifier({ caCertPem });
     const foreignPem = await readFile(foreign.district('440303').clientCert, 'utf8');

@@ -3,7 +3,7 @@ import { decodeCrls, findCrlIssuer, normaliseSerial } from './certificate-revoca
 import { PkiError, PkiErrorCode } from './pki.error';
 import { SUBJECT_ID_PATTERN } from './pki.layout';
 
-export type PeerIdentity = { kind: 'district'; districtId: string } | { kind: 'operator'; operator: string };
+export type PeerIdentity = { kind: 'district'; districtId: string } | { kind: 'operator'; operator: string } | { kind: 'auditor'; auditor: string };
 
 export interface ClientCertificateVerifierOptions {
   caCertPem: string | string[];
@@ -20,7 +20,7 @@ interface CachedVerdict {
 }
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
-const IDENTITY_URI = /^urn:tongban:(district|operator):(.+)$/;
+const IDENTITY_URI = /^urn:tongban:(district|operator|auditor):(.+)$/;
 
 /**
  * Application-level check of a TLS client certificate after the handshake: chain to one of the
@@ -111,7 +111,8 @@ function identityOf(leaf: X509Certificate): PeerIdentity {
     throw new PkiError(PkiErrorCode.CERT_NO_IDENTITY, `certificate ${describe(leaf)} has ${uris.length === 0 ? 'no' : 'more than one'} urn:tongban identity URI`);
   }
   const [, kind, id] = uris[0];
-  return kind === 'district' ? { kind: 'district', districtId: id } : { kind: 'operator', operator: id };
+  if (kind === 'district') return { kind: 'district', districtId: id };
+  return kind === 'auditor' ? { kind: 'auditor', auditor: id } : { kind: 'operator', operator: id };
 }
 
 function toDer(cert: Buffer | string): Buffer {

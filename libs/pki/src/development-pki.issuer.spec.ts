@@ -37,8 +37,12 @@ describe('issueDevelopmentPki', () => {
       layout.serverKey,
       layout.gatewaySigningPrivateJwk,
       layout.gatewaySigningJwks,
+      layout.ledgerSigningPrivateJwk,
+      layout.ledgerSigningJwks,
       ...DISTRICTS.flatMap((d) => Object.values(layout.district(d.id))),
       ...Object.values(layout.operator('admin')),
+      ...Object.values(layout.auditor('auditor')),
+      ...Object.values(layout.auditor('auditor-qingdao')),
     ];
     expect([...created].sort()).toEqual([...expected].sort());
   });

@@ -27,6 +27,8 @@ export interface IssueDevelopmentPkiOptions {
   dir: string;
   districts: PkiSubject[];
   operators?: string[];
+  /** Read-only ledger auditors (urn:tongban:auditor:<name>); their scope is gateway config `auditors`. */
+  auditors?: string[];
   gatewayHosts?: string[];
   signingAlg?: SigningAlg;
   validityDays?: number;
@@ -57,11 +59,12 @@ interface LoadedCa {
  */
 export async function issueDevelopmentPki(opts: IssueDevelopmentPkiOptions): Promise<{ layout: PkiLayout; created: string[] }> {
   const operators = opts.operators ?? ['admin'];
+  const auditors = opts.auditors ?? ['auditor', 'auditor-qingdao'];
   const hosts = opts.gatewayHosts ?? ['localhost', '127.0.0.1', '::1'];
   const alg = opts.signingAlg ?? 'ES256';
   const validityDays = opts.validityDays ?? 825;
   const overwrite = opts.overwrite ?? false;
-  validateOptions(opts.districts, operators, hosts, alg, validityDays);
+  validateOptions(opts.districts, [...operators, ...auditors], hosts, alg, validityDays);
 
   const layout = pkiLayout(opts.dir);
   const now = Date.now();
@@ -82,6 +85,8 @@ export async function issueDevelopmentPki(opts: IssueDevelopmentPkiOptions): Pro
     // A gateway certificate issued before it carried clientAuth (needed to push over mutual TLS) is reissued.
     (out) => ensureLeaf(layout.serverCert, layout.serverKey, ca, reissue, out, (keys) => buildServerCertificate(ca.issuer, keys, hosts, validity), [SERVER_AUTH_OID, CLIENT_AUTH_OID]),
     (out) => ensureSigningKey(layout.gatewaySigningPrivateJwk, layout.gatewaySigningJwks, alg, overwrite, out),
+    // A key of its own for ledger checkpoints: rotating the receipt key must not touch years of signed tree heads.
+    (out) => ensureSigningKey(layout.ledgerSigningPrivateJwk, layout.ledgerSigningJwks, alg, overwrite, out),
     ...opts.districts.flatMap((district) => {
       const paths = layout.district(district.id);
       return [
@@ -92,6 +97,11 @@ export async function issueDevelopmentPki(opts: IssueDevelopmentPkiOptions): Pro
     ...operators.map((operator) => {
       const paths = layout.operator(operator);
       return (out: string[]) => ensureLeaf(paths.clientCert, paths.clientKey, ca, reissue, out, (keys) => buildOperatorClientCertificate(ca.issuer, keys, operator, validity));
+    }),
+    ...auditors.map((auditor) => {
+      const paths = layout.auditor(auditor);
+      return (out: string[]) =>
+        ensureLeaf(paths.clientCert, paths.clientKey, ca, reissue, out, (keys) => buildOperatorClientCertificate(ca.issuer, keys, auditor, validity, 'auditor'));
     }),
   ];
   const outputs = tasks.map((): string[] => []);

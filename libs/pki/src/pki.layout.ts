@@ -10,8 +10,11 @@ export interface PkiLayout {
   serverKey: string;
   gatewaySigningPrivateJwk: string;
   gatewaySigningJwks: string;
+  ledgerSigningPrivateJwk: string;
+  ledgerSigningJwks: string;
   district(id: string): { clientCert: string; clientKey: string; signingPrivateJwk: string; signingJwks: string };
   operator(name: string): { clientCert: string; clientKey: string };
+  auditor(name: string): { clientCert: string; clientKey: string };
 }
 
 /** Ids become path segments and URNs: only this alphabet, so no `..` or separators slip in. */
@@ -30,6 +33,8 @@ export function pkiLayout(dir: string): PkiLayout {
     serverKey: at('gateway', 'server.key.pem'),
     gatewaySigningPrivateJwk: at('gateway', 'signing.private.jwk.json'),
     gatewaySigningJwks: at('gateway', 'signing.jwks.json'),
+    ledgerSigningPrivateJwk: at('gateway', 'ledger.private.jwk.json'),
+    ledgerSigningJwks: at('gateway', 'ledger.jwks.json'),
     district(id: string) {
       assertSubjectId(id);
       return {
@@ -44,6 +49,13 @@ export function pkiLayout(dir: string): PkiLayout {
       return {
         clientCert: at('operators', name, 'client.crt.pem'),
         clientKey: at('operators', name, 'client.key.pem'),
+      };
+    },
+    auditor(name: string) {
+      assertSubjectId(name);
+      return {
+        clientCert: at('auditors', name, 'client.crt.pem'),
+        clientKey: at('auditors', name, 'client.key.pem'),
       };
     },
   };

@@ -95,10 +95,15 @@ export function buildDistrictClientCertificate(
   });
 }
 
-export function buildOperatorClientCertificate(issuer: CertificateIssuer, keys: RsaKeyPairPem, operator: string, validity: Validity): string {
+export function auditorIdentityUri(auditor: string): string {
+  return `urn:tongban:auditor:${auditor}`;
+}
+
+/** An operator's (administrator's) or an auditor's client certificate: the SAN URI says which. */
+export function buildOperatorClientCertificate(issuer: CertificateIssuer, keys: RsaKeyPairPem, operator: string, validity: Validity, kind: 'operator' | 'auditor' = 'operator'): string {
   return buildLeaf(issuer, keys, validity, {
     subject: [utf8Attr('organizationName', ALLIANCE_ORGANIZATION), utf8Attr('commonName', operator)],
-    altNames: [{ type: 6, value: operatorIdentityUri(operator) }],
+    altNames: [{ type: 6, value: kind === 'auditor' ? auditorIdentityUri(operator) : operatorIdentityUri(operator) }],
     extKeyUsage: { clientAuth: true },
   });
 }

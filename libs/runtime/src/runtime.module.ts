@@ -23,6 +23,7 @@ import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, signConversion, signEnvelope, signReceipt } from '@tongban/envelope';
 import { TypeOrmHandoffStore } from '@tongban/persistence';
 import { v7 as uuidv7 } from 'uuid';
+import { LEDGER_USE_CASES, ledgerProviders } from './ledger.providers';
 import { MATERIAL_USE_CASES, materialsProviders } from './materials.providers';
 import { ExchangeMetrics } from './metrics';
 import type { Runtime } from './runtime';
@@ -41,6 +42,7 @@ const USE_CASES = [
   DeadLettersUseCase,
   EmitDeadlineEventsUseCase,
   ...MATERIAL_USE_CASES,
+  ...LEDGER_USE_CASES,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */
@@ -81,6 +83,7 @@ export class RuntimeModule {
       { provide: Clock, useValue: runtime.clock },
       { provide: IdGenerator, useValue: { next: () => uuidv7() } satisfies IdGenerator },
       ...materialsProviders(runtime),
+      ...ledgerProviders(runtime),
       ...USE_CASES,
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

@@ -3,6 +3,7 @@ import { Clock, SystemClock } from '@tongban/cases';
 import { AppConfig } from '@tongban/config';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, SigningKey } from '@tongban/envelope';
+import { CHECKPOINT_KEY_OWNER } from '@tongban/ledger';
 import { AmqpMessageBus, InProcessMessageBus, MessageBus } from '@tongban/messaging';
 import { Database, openDatabase } from '@tongban/persistence';
 import { ClientCertificateVerifier } from '@tongban/pki';
@@ -28,6 +29,8 @@ export interface Runtime {
   keys: KeyRing;
   contracts: ContractRegistry;
   gatewaySigningKey: SigningKey;
+  /** Signs ledger checkpoints; its public half is in `keys` as CHECKPOINT_KEY_OWNER. */
+  ledgerSigningKey: SigningKey;
   certificates: ClientCertificateVerifier;
   tls: { cert: Buffer; key: Buffer; ca: Buffer; crl?: Buffer };
   outboxSignal: LocalOutboxSignal;
@@ -71,6 +74,7 @@ export function loadKeyRing(config: AppConfig): KeyRing {
     keys.add(district.id, readJson<{ keys: JsonWebKey[] }>(district.jwksPath, `signing keys (JWKS) of district ${district.id}`));
   }
   keys.add('gateway', readJson<{ keys: JsonWebKey[] }>(config.pki.gatewaySigningJwks, "the gateway's public signing keys"));
+  keys.add(CHECKPOINT_KEY_OWNER, readJson<{ keys: JsonWebKey[] }>(config.pki.ledgerSigningJwks, "the gateway's public ledger keys"));
   return keys;
 }
 
@@ -83,6 +87,8 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
     "the gateway's private signing key",
   );
   const gatewaySigningKey: SigningKey = { kid: privateJwk.kid, alg: privateJwk.alg, privateJwk };
+  const ledgerJwk = readJson<JsonWebKey & { kid: string; alg: 'ES256' | 'EdDSA' }>(config.pki.ledgerSigningPrivateJwk, "the gateway's private ledger key");
+  const ledgerSigningKey: SigningKey = { kid: ledgerJwk.kid, alg: ledgerJwk.alg, privateJwk: ledgerJwk };
   const tls = {
     cert: readFile(config.pki.serverCert, 'the gateway certificate'),
     key: readFile(config.pki.serverKey, 'the gateway private key'),
@@ -130,6 +136,7 @@ export async function createRuntime(config: AppConfig, opts: CreateRuntimeOption
     keys,
     contracts,
     gatewaySigningKey,
+    ledgerSigningKey,
     certificates,
     tls,
     outboxSignal: new LocalOutboxSignal(),

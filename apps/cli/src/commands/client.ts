@@ -20,6 +20,13 @@ export function districtCredentials(config: AppConfig, districtId: string): { ke
   return { key: { kid: jwk.kid, alg: jwk.alg, privateJwk: jwk }, client };
 }
 
+/** A client with an auditor's development certificate (var/pki/auditors/<name>). */
+export function partnerClientFor(opts: { gateway: string; auditor: string }): PartnerClient {
+  const config = cliConfig();
+  const files = pkiLayout(config.pki.dir).auditor(opts.auditor);
+  return new PartnerClient({ baseUrl: opts.gateway, cert: readFileSync(files.clientCert), key: readFileSync(files.clientKey), ca: readFileSync(config.pki.caCert) });
+}
+
 export class UsageError extends Error {}
 
 export function cliConfig(): AppConfig {

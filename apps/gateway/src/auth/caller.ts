@@ -1,10 +1,12 @@
 import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
 
-export type CallerKind = 'district' | 'operator';
+export type CallerKind = 'district' | 'operator' | 'auditor';
 export interface Caller {
   kind: CallerKind;
-  /** District id, or operator name. */
+  /** District id, operator name or auditor name. */
   id: string;
+  /** Auditors only: the districts they may audit (undefined: all). */
+  scope?: readonly string[];
 }
 
 export const CALLER_KIND = 'tongban:caller-kind';

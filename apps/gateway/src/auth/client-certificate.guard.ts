@@ -1,13 +1,13 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Inject, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PkiError, ClientCertificateVerifier } from '@tongban/pki';
+import { PkiError, ClientCertificateVerifier, type PeerIdentity } from '@tongban/pki';
 import { RUNTIME, Runtime } from '@tongban/runtime';
 import type { TLSSocket } from 'node:tls';
 import { CALLER_KIND, Caller, CallerKind } from './caller';
 
 /**
  * Every partner-API route passes here. The TLS handshake already refused certificates from outside
- * the alliance CA; this maps the certificate to a district or operator (SAN URI), re-checks it against
+ * the alliance CA; this maps the certificate to a district, operator or auditor (SAN URI), re-checks it against
  * the CRL, and enforces the route's declared caller kind. A route that declares none is refused.
  */
 @Injectable()
@@ -16,7 +16,7 @@ export class ClientCertificateGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(RUNTIME) runtime: Runtime,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {
     this.certificates = runtime.certificates;
   }
@@ -36,12 +36,23 @@ export class ClientCertificateGuard implements CanActivate {
       const code = error instanceof PkiError ? error.code : 'CERT_NOT_TRUSTED';
       throw new UnauthorizedException({ code, message: (error as Error).message });
     }
-    const caller: Caller = identity.kind === 'district' ? { kind: 'district', id: identity.districtId } : { kind: 'operator', id: identity.operator };
+    const caller = this.callerOf(identity);
     if (caller.kind !== kind) {
       throw new ForbiddenException({ code: 'WRONG_CALLER_KIND', message: `This route is for ${kind} certificates; yours is a ${caller.kind} certificate.` });
     }
     request.caller = caller;
     return true;
+  }
+
+  private callerOf(identity: PeerIdentity): Caller {
+    if (identity.kind === 'district') return { kind: 'district', id: identity.districtId };
+    if (identity.kind === 'operator') return { kind: 'operator', id: identity.operator };
+    // A certificate alone does not make an auditor: the gateway's config must name it (and its scope).
+    const auditor = this.runtime.config.auditors[identity.auditor];
+    if (!auditor) {
+      throw new ForbiddenException({ code: 'AUDITOR_NOT_CONFIGURED', message: `Auditor ${identity.auditor} is not listed in the gateway's auditors configuration.` });
+    }
+    return { kind: 'auditor', id: identity.auditor, ...(auditor.districts ? { scope: auditor.districts } : {}) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { VerifyLedgerUseCase } from '@tongban/cases';
 import { RUNTIME, Runtime } from '@tongban/runtime';
 import type { FastifyReply } from 'fastify';
 
@@ -7,7 +8,10 @@ import type { FastifyReply } from 'fastify';
 @ApiTags('operations')
 @Controller()
 export class OpsController {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly verifyLedger: VerifyLedgerUseCase,
+  ) {}
 
   @Get('health/live')
   @ApiOperation({ summary: 'The process is up' })
@@ -26,6 +30,16 @@ export class OpsController {
     const up = database.up && broker.up;
     reply.status(up ? 200 : 503);
     return { status: up ? 'up' : 'down', checks: { database, broker: { ...broker, kind: this.runtime.bus.kind } } };
+  }
+
+  @Get('ledger/verify')
+  @ApiOperation({
+    summary: 'Self-check of the exchange ledger: entries still hash to their leaves, leaves make the signed root, envelopes and receipts match (409 with the first divergence)',
+  })
+  async ledger(@Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.verifyLedger.execute();
+    reply.status(result.ok ? 200 : 409);
+    return result;
   }
 
   @Get('metrics')

@@ -34,6 +34,11 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
   [CaseErrorCode.MATERIAL_DIGEST_MISMATCH]: 422,
   [CaseErrorCode.MATERIAL_MALFORMED]: 400,
   [CaseErrorCode.UNMAPPED_CODE]: 422,
+  [CaseErrorCode.LEDGER_ENTRY_NOT_FOUND]: 404,
+  [CaseErrorCode.CHECKPOINT_NOT_FOUND]: 404,
+  [CaseErrorCode.NOT_YET_CHECKPOINTED]: 409,
+  [CaseErrorCode.COSIGNATURE_INVALID]: 422,
+  [CaseErrorCode.LEDGER_QUERY_INVALID]: 400,
 };
 
 const PROBLEM_BASE = 'https://tongban.example/problems/';
@@ -91,7 +96,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
       if (peer?.raw) {
         const identity = this.runtime.certificates.identify(peer.raw);
-        return identity.kind === 'district' ? identity.districtId : identity.operator;
+        return identity.kind === 'district' ? identity.districtId : identity.kind === 'auditor' ? `auditor:${identity.auditor}` : identity.operator;
       }
     } catch {
       // revoked, expired, no identity: not a caller we can name
