@@ -111,7 +111,8 @@ export async function verifyFile(file: string, opts: { json?: boolean; progress:
 }
 
 function describeStats(stats: Record<string, number>): string {
-  return Object.entries(stats)
-    .map(([k, v]) => `${v} ${k}`)
-    .join(', ');
+  const { treeSize, ...counts } = stats;
+  return `tree size ${treeSize}; checked ${Object.entries(counts)
+    .map(([k, v]) => `${v} ${k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`)
+    .join(', ')}`;
 }

@@ -73,6 +73,7 @@ export class VerifyLedgerUseCase {
         result.entriesChecked += 1;
         const envelopeFailure = await this.checkEnvelope(leaf.leafIndex, leaf.entry.entry);
         if (envelopeFailure) return fail(envelopeFailure);
+        if (leaf.entry.entry.kind === LedgerEntryKind.MESSAGE_ACCEPTED) result.envelopesChecked += 1;
       }
       if (leaves.length === 0) break;
     }
@@ -83,7 +84,6 @@ export class VerifyLedgerUseCase {
       return fail({ code: 'TREE_ROOT_MISMATCH', reason: `The stored leaves no longer make checkpoint ${checkpoint.treeSize}'s signed root: ledger_leaves was changed.` });
     }
     return result;
-
   }
 
   private async checkEnvelope(leafIndex: number, entry: { id: string; kind: string; messageId?: string; digest?: string; receiptDigest?: string }): Promise<LedgerFailure | undefined> {
