@@ -7,11 +7,10 @@ import * as amqp from 'amqplib';
 import type { ConsumeMessage } from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { sleep } from './latency';
-import { HandoffTracker, startProgress } from './tracker';
+import { HandoffTracker, LoadClock, runLoadSchedule } from './tracker';
 import { Pair, SubmissionFactory } from './traffic';
 
 export interface BareOptions {
@@ -38,7 +37,8 @@ export interface BareOptions {
 
 const MESSAGE_COLUMNS = `message_id, case_number, collaboration_id, sender, recipient, message_type, contract_id,
   contract_version, envelope, envelope_digest, body_digest, sent_at, accepted_at, receipt_id, receipt, status,
-  queued_at, delivered_at, acknowledged_at, dead_lettered_at, dead_letter_reason, replay_count`;
+  queued_at, delivered_at, acknowledged_at, dead_lettered_at, dead_letter_reason, replay_count,
+  delivered_contract_version, conversion`;
 
 /**
  * The same hand-off with no framework, in this one process: the sender signs (jose), the "gateway"
@@ -91,8 +91,8 @@ export async function runBarePipeline(opts: BareOptions): Promise<HandoffTracker
   };
   await sub.prefetch(config.delivery.prefetch);
 
-  // The gateway run left its rows; start from the same empty tables.
-  await pool.query('TRUNCATE deliveries, outbox, messages, cases, rejections RESTART IDENTITY');
+  // The gateway run left its rows; start from the same empty tables (deadline_events references cases).
+  await pool.query('TRUNCATE deliveries, outbox, messages, deadline_events, cases, rejections RESTART IDENTITY');
 
   const inTx = async <T>(work: (q: (sql: string, params: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
@@ -139,14 +139,14 @@ export async function runBarePipeline(opts: BareOptions): Promise<HandoffTracker
     await pool.query(
       `WITH opened AS (
          INSERT INTO cases (case_number, collaboration_id, collecting_district, approving_district, agreement_id, item_code,
-           item_name, contract_version, state, created_at, updated_at) VALUES ($2,$3,$4,$5,$23,$24,$25,$8,'DISPATCHED',$13,$13)),
+           item_name, contract_version, state, created_at, updated_at, case_type) VALUES ($2,$3,$4,$5,$25,$26,$27,$8,'DISPATCHED',$13,$13,$28)),
        message AS (
-         INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22))
+         INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24))
        INSERT INTO outbox (message_id, recipient, message_type, created_at) VALUES ($1, $5, $6, $13)`,
       [body.messageId, body.caseNumber, body.collaborationId, body.sender, body.recipient, body.messageType, contract.id,
         contract.version, envelope, decoded.digest, sha256Digest(canonicalJson(body)), new Date(body.sentAt), at, receiptId,
-        receipt, 'ACCEPTED', null, null, null, null, null, 0,
-        covered.agreement.id, covered.item.implementationCode, covered.item.name],
+        receipt, 'ACCEPTED', null, null, null, null, null, 0, contract.version, null,
+        covered.agreement.id, covered.item.implementationCode, covered.item.name, (body.payload as { caseType?: string }).caseType ?? '2'],
     );
   };
 
@@ -251,14 +251,9 @@ export async function runBarePipeline(opts: BareOptions): Promise<HandoffTracker
   }
 
   // ---- senders and pullers, as in the gateway run ----
-  const t0 = performance.now();
-  const windowStart = t0 + opts.warmupS * 1000;
-  const loadEnd = windowStart + opts.durationS * 1000;
-  let pulling = true;
-
-  const sendLoop = async (index: number): Promise<void> => {
+  const sendLoop = async (index: number, clock: LoadClock): Promise<void> => {
     const pair = opts.pairs[index % opts.pairs.length];
-    while (performance.now() < loadEnd && !opts.stop?.() && !brokerLost) {
+    while (clock.sending()) {
       let messageId: string | undefined;
       try {
         const next = await factory.next(pair);
@@ -274,8 +269,8 @@ export async function runBarePipeline(opts: BareOptions): Promise<HandoffTracker
     }
   };
 
-  const pullLoop = async (district: string): Promise<void> => {
-    while (pulling) {
+  const pullLoop = async (district: string, clock: LoadClock): Promise<void> => {
+    while (clock.pulling()) {
       try {
         const { rows } = await pool.query(
           `SELECT d.seq, d.message_id, d.delivered_at, m.message_type, m.sender, m.case_number, m.envelope, m.receipt
@@ -311,25 +306,13 @@ export async function runBarePipeline(opts: BareOptions): Promise<HandoffTracker
     }
   };
 
-  const stopProgress = startProgress('bare', tracker);
-  const pullers = opts.districts.map((d) => pullLoop(d));
-  const openWindow = () => tracker.startWindow() && opts.onWindow?.('start');
-  const closeWindow = () => tracker.endWindow() && opts.onWindow?.('end');
-  const windowTimers = [setTimeout(openWindow, windowStart - t0), setTimeout(closeWindow, loadEnd - t0)];
   try {
-    await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => sendLoop(i)));
-    openWindow();
-    closeWindow();
-    const drainUntil = performance.now() + opts.drainS * 1000;
-    while (tracker.outstanding > 0 && performance.now() < drainUntil && !opts.stop?.() && !brokerLost) await sleep(20);
+    // Losing the broker ends the load and the drain like a stop request.
+    await runLoadSchedule({ ...opts, label: 'bare', tracker, stop: () => (opts.stop?.() ?? false) || brokerLost }, sendLoop, pullLoop);
   } finally {
-    windowTimers.forEach(clearTimeout);
     closing = true;
-    pulling = false;
     relayStopped = true;
     clearInterval(relayTimer);
-    await Promise.all(pullers);
-    stopProgress();
     for (const tag of consumerTags) await sub.cancel(tag).catch(() => undefined);
     for (let i = 0; i < 500 && (relayRunning || consuming > 0); i++) await sleep(10);
     await conn.close().catch(() => undefined);

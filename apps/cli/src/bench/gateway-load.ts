@@ -2,9 +2,8 @@ import type { AppConfig } from '@tongban/config';
 import { PartnerClient } from '@tongban/partner-client';
 import { pkiLayout } from '@tongban/pki';
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { sleep } from './latency';
-import { HandoffTracker, startProgress } from './tracker';
+import { HandoffTracker, LoadClock, runLoadSchedule } from './tracker';
 import { Pair, SubmissionFactory } from './traffic';
 
 export interface LoadOptions {
@@ -25,6 +24,8 @@ export interface LoadOptions {
   onWindow?: (edge: 'start' | 'end') => void;
   /** Polled by the loops: true stops the load (and the drain) early. */
   stop?: () => boolean;
+  /** Progress label on stderr (default 'gateway'). */
+  label?: string;
 }
 
 /**
@@ -49,16 +50,11 @@ export async function runGatewayLoad(opts: LoadOptions): Promise<HandoffTracker>
   const pullClients = new Map(opts.districts.map((d) => [d, clientFor(d, 1)]));
   const factory = new SubmissionFactory(opts.config, opts.pkiDir, opts.districts);
 
-  const t0 = performance.now();
-  const windowStart = t0 + opts.warmupS * 1000;
-  const loadEnd = windowStart + opts.durationS * 1000;
-  let pulling = true;
-
-  const sendLoop = async (index: number): Promise<void> => {
+  const sendLoop = async (index: number, clock: LoadClock): Promise<void> => {
     // Interleave the pairs so every sender has the same share of the in-flight submissions.
     const pair = opts.pairs[index % opts.pairs.length];
     const client = submitClients.get(pair.from) as PartnerClient;
-    while (performance.now() < loadEnd && !opts.stop?.()) {
+    while (clock.sending()) {
       let messageId: string | undefined;
       try {
         const next = await factory.next(pair);
@@ -74,9 +70,9 @@ export async function runGatewayLoad(opts: LoadOptions): Promise<HandoffTracker>
     }
   };
 
-  const pullLoop = async (district: string): Promise<void> => {
+  const pullLoop = async (district: string, clock: LoadClock): Promise<void> => {
     const client = pullClients.get(district) as PartnerClient;
-    while (pulling) {
+    while (clock.pulling()) {
       try {
         const page = await client.pull(null, opts.pullLimit);
         if (page.status !== 200) {
@@ -100,22 +96,9 @@ export async function runGatewayLoad(opts: LoadOptions): Promise<HandoffTracker>
     }
   };
 
-  const stopProgress = startProgress('gateway', tracker);
-  const pullers = opts.districts.map((d) => pullLoop(d));
-  const openWindow = () => tracker.startWindow() && opts.onWindow?.('start');
-  const closeWindow = () => tracker.endWindow() && opts.onWindow?.('end');
-  const windowTimers = [setTimeout(openWindow, windowStart - t0), setTimeout(closeWindow, loadEnd - t0)];
   try {
-    await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => sendLoop(i)));
-    openWindow();
-    closeWindow();
-    const drainUntil = performance.now() + opts.drainS * 1000;
-    while (tracker.outstanding > 0 && performance.now() < drainUntil && !opts.stop?.()) await sleep(20);
+    await runLoadSchedule({ ...opts, label: opts.label ?? 'gateway', tracker }, sendLoop, pullLoop);
   } finally {
-    windowTimers.forEach(clearTimeout);
-    pulling = false;
-    await Promise.all(pullers);
-    stopProgress();
     await Promise.all(clients.map((c) => c.close()));
   }
   return tracker;

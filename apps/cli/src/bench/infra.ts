@@ -120,3 +120,39 @@ export function cpuShares(before: Map<string, number>, after: Map<string, number
   if (out.machine !== undefined) out.others = Math.round((Math.max(0, out.machine * seconds - ours) / seconds) * 100) / 100;
   return out;
 }
+
+/**
+ * CHECKPOINT on the server before a measured phase, so that no phase pays for the dirty buffers and
+ * WAL of the one before it (or of creating and dropping databases). Needs a superuser or
+ * pg_checkpoint; returns the reason when the server refused.
+ */
+export async function checkpoint(adminUrl: string): Promise<string | undefined> {
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query('CHECKPOINT');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU accounting of one measurement window: pass `onWindow` to the load, read `shares()` afterwards. */
+export function cpuWindow(pids: Record<string, number>, database: string): { onWindow: (edge: 'start' | 'end') => void; shares: () => Record<string, number> | undefined } {
+  let before: Map<string, number> | undefined;
+  let started = 0;
+  let shares: Record<string, number> | undefined;
+  return {
+    onWindow: (edge) => {
+      if (edge === 'start') {
+        before = cpuSnapshot(pids, database);
+        started = Date.now();
+      } else if (before) {
+        shares = cpuShares(before, cpuSnapshot(pids, database), (Date.now() - started) / 1000);
+      }
+    },
+    shares: () => shares,
+  };
+}

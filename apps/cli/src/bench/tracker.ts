@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { LatencyRecorder, round } from './latency';
+import { LatencyRecorder, round, sleep } from './latency';
 
 export interface PhaseResult {
   /** Hand-offs seen by a recipient's pull inside the measurement window, per second. */
@@ -142,4 +142,64 @@ export function startProgress(label: string, tracker: HandoffTracker, extra?: ()
   }, 1000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+export interface LoadSchedule {
+  /** Progress label on stderr. */
+  label: string;
+  tracker: HandoffTracker;
+  districts: string[];
+  concurrency: number;
+  warmupS: number;
+  durationS: number;
+  /** Longest wait after the load for accepted messages to reach their recipients. */
+  drainS: number;
+  /** Called when the measurement window opens and closes (CPU accounting). */
+  onWindow?: (edge: 'start' | 'end') => void;
+  /** Polled: true ends the load and the drain early. */
+  stop?: () => boolean;
+}
+
+/** What the send and pull loops of a phase poll. */
+export interface LoadClock {
+  /** A sender keeps sending while this holds: before the load ends and nothing asked to stop. */
+  sending(): boolean;
+  /** A recipient keeps pulling while this holds: until the drain is over. */
+  pulling(): boolean;
+}
+
+/**
+ * The schedule both phases share: one pull loop per district from the start, `concurrency` send
+ * loops until warm-up + duration are over, the measurement window in between (opened and closed by
+ * timers, or at the latest when the senders stop), then at most `drainS` for the backlog to arrive.
+ * Returns when every loop has ended; closing connections is the caller's business.
+ */
+export async function runLoadSchedule(
+  s: LoadSchedule,
+  send: (index: number, clock: LoadClock) => Promise<void>,
+  pull: (district: string, clock: LoadClock) => Promise<void>,
+): Promise<void> {
+  const stopped = () => s.stop?.() ?? false;
+  const t0 = performance.now();
+  const windowStart = t0 + s.warmupS * 1000;
+  const loadEnd = windowStart + s.durationS * 1000;
+  let pulling = true;
+  const clock: LoadClock = { sending: () => performance.now() < loadEnd && !stopped(), pulling: () => pulling };
+  const stopProgress = startProgress(s.label, s.tracker);
+  const pullers = s.districts.map((d) => pull(d, clock));
+  const openWindow = () => s.tracker.startWindow() && s.onWindow?.('start');
+  const closeWindow = () => s.tracker.endWindow() && s.onWindow?.('end');
+  const windowTimers = [setTimeout(openWindow, windowStart - t0), setTimeout(closeWindow, loadEnd - t0)];
+  try {
+    await Promise.all(Array.from({ length: s.concurrency }, (_, i) => send(i, clock)));
+    openWindow();
+    closeWindow();
+    const drainUntil = performance.now() + s.drainS * 1000;
+    while (s.tracker.outstanding > 0 && performance.now() < drainUntil && !stopped()) await sleep(20);
+  } finally {
+    windowTimers.forEach(clearTimeout);
+    pulling = false;
+    await Promise.all(pullers);
+    stopProgress();
+  }
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { LedgerMode, ledgerOption } from '../bench/ledger';
 import { runBench } from '../bench/run-bench';
 
 const DEFAULT_POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -40,6 +41,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--drain <s>', 'longest wait after the load for accepted messages to be delivered', positive('--drain', { integer: false, allowZero: true }), 30)
     .option('--pull-limit <n>', 'inbox page size of a recipient pull (the API allows up to 500)', positive('--pull-limit'), 500)
     .option('--idle-poll <ms>', 'pause of a recipient after an empty inbox page', positive('--idle-poll', { allowZero: true }), 10)
+    .addOption(ledgerOption())
     .option('--pki-dir <dir>', 'use this development PKI instead of issuing a temporary one')
     .option('--profile <dir>', 'write `node --cpu-prof` profiles of the gateway and worker processes here')
     .action(
@@ -53,6 +55,7 @@ export function registerBenchCommand(program: Command): void {
         drain: number;
         pullLimit: number;
         idlePoll: number;
+        ledger: LedgerMode;
         pkiDir?: string;
         profile?: string;
       }) => {
@@ -68,6 +71,7 @@ export function registerBenchCommand(program: Command): void {
           drainS: opts.drain,
           pullLimit: Math.min(opts.pullLimit, 500),
           idlePollMs: opts.idlePoll,
+          ledger: opts.ledger,
           postgresAdminUrl: process.env.DATABASE_URL || DEFAULT_POSTGRES_ADMIN_URL,
           amqpUrl: process.env.AMQP_URL || DEFAULT_AMQP_URL,
           pkiDir: opts.pkiDir,
