@@ -246,7 +246,7 @@ describe('partner API mutual TLS and caller rules', () => {
           if (path === undefined) continue; // not a route
           const route = `${controller.name}.${name} (/${prefix}/${path})`;
           const kind = (Reflect.getMetadata(CALLER_KIND, handler) ?? Reflect.getMetadata(CALLER_KIND, controller)) as string | undefined;
-          if (kind === 'district' || kind === 'operator') declared.push({ route, kind });
+          if (kind === 'district' || kind === 'operator' || kind === 'auditor') declared.push({ route, kind });
           else undeclared.push(route);
         }
       }
@@ -254,7 +254,9 @@ describe('partner API mutual TLS and caller rules', () => {
       // Guards against a stale copy of CALLER_KIND above: then nothing would be found at all.
       expect(declared.length).toBeGreaterThanOrEqual(6);
       expect(declared.filter((d) => d.route.includes('/v1/admin/')).map((d) => d.kind)).toEqual(['operator', 'operator']);
-      expect(new Set(declared.filter((d) => !d.route.includes('/v1/admin/')).map((d) => d.kind))).toEqual(new Set(['district']));
+      // Auditors read the audit routes and nothing else; districts everything else.
+      expect(declared.filter((d) => d.route.includes('/v1/audit/')).map((d) => d.kind)).toEqual(['auditor', 'auditor', 'auditor']);
+      expect(new Set(declared.filter((d) => !/\/v1\/(admin|audit)\//.test(d.route)).map((d) => d.kind))).toEqual(new Set(['district']));
     });
 
     it('the running partner API serves no controller outside PARTNER_CONTROLLERS', () => {
