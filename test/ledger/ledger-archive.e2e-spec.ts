@@ -89,7 +89,7 @@ describe('ledger archives', () => {
     expect(verify(files[1]).status).toBe(1); // the second alone lacks the first it chains to
     const tampered = join(dir, 'tampered.jsonl');
     const original = readFileSync(files[0], 'utf8');
-    const changed = original.replace('"toState\\":\\"DISPATCHED', '"toState\\":\\"COLLECTED');
+    const changed = original.replace('"actor\\":\\"HZ-ZHONGKAI', '"actor\\":\\"440303');
     expect(changed).not.toBe(original);
     writeFileSync(tampered, changed);
     expect(verify(tampered)).toMatchObject({ status: 1, stdout: expect.stringContaining('do not rebuild the signed root') });

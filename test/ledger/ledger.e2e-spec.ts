@@ -61,6 +61,21 @@ describe('the exchange ledger', () => {
     // B pulls and acknowledges: delivered and acknowledged are events.
     await eventually(async () => (await stack.client(B).pull()).body.items.find((i) => i.messageId === submission.messageId));
     await stack.client(B).ack([submission.messageId]);
+    // B signs for the case (签收): a case state change.
+    const signedFor = await signedMessage(stack.signingKey(B), {
+      caseNumber,
+      collaborationId: signed.body.collaborationId,
+      sender: B,
+      recipient: A,
+      messageType: MessageType.CASE_ACKNOWLEDGEMENT,
+      payload: {
+        acknowledgedMessageId: submission.messageId,
+        acknowledgedEnvelopeDigest: sha256Digest(submission.envelope),
+        signedBy: { officer: 'approver-01' },
+        signedAt: new Date().toISOString(),
+      },
+    });
+    expect((await stack.client(B).submit(signedFor.envelope)).status).toBe(202);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -81,6 +96,9 @@ describe('the exchange ledger', () => {
 
   it('records every event in the transaction that makes it, and proves each to a signed checkpoint', async () => {
     const rows: Array<{ kind: string }> = await query(`SELECT kind FROM ledger_entries ORDER BY id`);
+    expect(await query(`SELECT from_state, to_state FROM ledger_entries WHERE kind = 'CASE_STATE_CHANGED' AND case_number = $1`, [caseNumber])).toEqual([
+      { from_state: 'DISPATCHED', to_state: 'ACKNOWLEDGED' },
+    ]);
     expect(rows.map((r) => r.kind)).toEqual(
       expect.arrayContaining(['CASE_STATE_CHANGED', 'MESSAGE_ACCEPTED', 'MESSAGE_REJECTED', 'MESSAGE_DELIVERED', 'MESSAGE_ACKNOWLEDGED']),
     );

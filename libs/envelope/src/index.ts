@@ -17,5 +17,6 @@ export {
 export { parseContractRef, formatContractRef } from './contract-ref';
 export { signEnvelope, decodeEnvelope, verifyEnvelope } from './envelope.jws';
 export { KeyRing } from './key.ring';
+export { signCanonical } from './jws.codec';
 export { signReceipt, verifyReceipt, type ReceiptBody } from './receipt.jws';
 export { signConversion, verifyConversion, type ConversionBody } from './conversion.jws';

@@ -49,13 +49,16 @@ export class EntriesCheck {
   private readonly lastRoot: Buffer;
   /** Leaf hashes as binary strings (see merkle.ts), computed once each. */
   private readonly leafHashes: Array<string | undefined>;
+  /** Leaf index by entry id, to refuse a reused id. */
   private readonly ids = new Map<string, number>();
   private tree: MerkleTree | undefined;
   /** The root of all leaves of a complete bundle, once computed. */
   private computedRoot: Buffer | undefined;
   /** A complete bundle whose leaves do not make the signed root: content problems may be tampering. */
   private rootMismatch = false;
-  /** The one leaf a verified hash shows altered, when the bundle has such a hash (complete bundles). */
+  /** Where the leaves of a complete bundle contradict what the bundle proved, once located. */
+  private located: BundleFailure | undefined;
+  /** `located`, when it is one leaf: named before anything else is said about that entry. */
   private pinned: BundleFailure | undefined;
 
   constructor(private readonly ctx: VerificationContext) {
@@ -75,8 +78,8 @@ export class EntriesCheck {
       if (this.computedRoot?.equals(this.lastRoot)) return this.checkAgainstTree();
       this.rootMismatch = true;
       // Locate it now, so that the altered entry is named as such before anything else about it.
-      const located = this.locateDivergence();
-      if (located.code === BundleFailureCode.ENTRY_HASH_MISMATCH) this.pinned = located;
+      this.located = this.locateDivergence();
+      if (this.located.code === BundleFailureCode.ENTRY_HASH_MISMATCH) this.pinned = this.located;
     }
     return this.checkOneByOne() ?? (this.complete ? this.checkCompleteness() : null);
   }
@@ -97,15 +100,17 @@ export class EntriesCheck {
 
   private recomputeTree(): void {
     // Proofs to compare need the inner nodes; without proofs a root accumulator is enough and lighter.
+    // Leaf hashes are not kept: 200,000 retained strings cost more in garbage collection than
+    // hashing again the few a failure needs.
     const withProofs = this.entries.some((e) => e.proof.length > 0);
     if (withProofs) {
       const tree = new MerkleTree();
-      for (let p = 0; p < this.entries.length; p++) tree.appendBinary(this.leafHashAt(p));
+      for (let p = 0; p < this.entries.length; p++) tree.appendBinary(leafHashBinary(this.entries[p].leaf));
       this.tree = tree;
       this.computedRoot = tree.rootAt();
     } else {
       const accumulator = new RootAccumulator();
-      for (let p = 0; p < this.entries.length; p++) accumulator.pushBinary(this.leafHashAt(p));
+      for (let p = 0; p < this.entries.length; p++) accumulator.pushBinary(leafHashBinary(this.entries[p].leaf));
       this.computedRoot = accumulator.root();
     }
   }
@@ -166,14 +171,15 @@ export class EntriesCheck {
   /** Verifies one entry's proof by hashing; on failure, says whether its text or its proof is at fault when the bundle can tell. */
   private inclusionFailure(position: number): BundleFailure | null {
     const record = this.entries[position];
-    const at = { entryIndex: record.index, entryId: entryIdOfRecord(record) };
     const proof = parseHashes(record.proof);
+    const hash = this.leafHashBufferAt(position);
+    if (typeof proof !== 'number' && verifyInclusion(hash, record.index, record.checkpoint, proof, this.roots.get(record.checkpoint) as Buffer)) return null;
+
+    // Failed: name the entry (parsing its text only now) and tell what is at fault if the bundle can.
+    const at = { entryIndex: record.index, entryId: entryIdOfRecord(record) };
     if (typeof proof === 'number') {
       return { code: BundleFailureCode.INCLUSION_PROOF_INVALID, ...at, reason: `Entry ${record.index}: proof element ${proof} is not 64 lowercase hex digits; the proof was altered.` };
     }
-    const hash = this.leafHashBufferAt(position);
-    if (verifyInclusion(hash, record.index, record.checkpoint, proof, this.roots.get(record.checkpoint) as Buffer)) return null;
-
     for (const neighbour of [position - 1, position + 1]) {
       const attested = this.attestedLeafHash(neighbour, record.index);
       if (!attested) continue;
@@ -245,7 +251,7 @@ export class EntriesCheck {
     if (this.entries.length < this.treeSize) return this.missing(this.entries.length);
     if (!this.computedRoot) this.recomputeTree();
     if (this.computedRoot?.equals(this.lastRoot)) return null;
-    return this.pinned ?? this.locateDivergence();
+    return (this.located ??= this.locateDivergence());
   }
 
   private missing(index: number): BundleFailure {

@@ -30,6 +30,8 @@ export interface FixtureOptions {
   rawLeaves?: Record<number, string>;
   /** Sign message 3 with a key that is not its sender's. */
   forgeThirdEnvelope?: boolean;
+  /** Changes entries before they are logged (what a buggy or lying gateway would log). */
+  editEntries?: (entries: LedgerEntry[]) => void;
 }
 
 export async function buildLedger(options: FixtureOptions = {}): Promise<LedgerFixture> {
@@ -114,6 +116,7 @@ export async function buildLedger(options: FixtureOptions = {}): Promise<LedgerF
     { ...base(LedgerEntryKind.ADMIN_ACTION, 'operator:admin'), detail: { action: 'replay', dryRun: true } },
     { ...base(LedgerEntryKind.AUDITOR_QUERY, 'auditor:jiancha'), detail: { scope: 'case' } },
   ];
+  options.editEntries?.(entries);
   const leaves = entries.map((e, i) => options.rawLeaves?.[i] ?? canonicalJson(e));
   const tree = MerkleTree.fromLeafHashes(leaves.map((leaf) => leafHash(leaf)));
 

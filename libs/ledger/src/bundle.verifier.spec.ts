@@ -30,6 +30,7 @@ describe('verifyBundle', () => {
       ['a case bundle with proofs to the last checkpoint', { indices: [1, 2, 3, 4, 5, 6, 10], proofs: 'last' as const }],
       ['a bundle with proofs to earlier checkpoints', { proofs: 'first' as const }],
       ['a complete bundle with proofs', { complete: true, proofs: 'last' as const }],
+      ['a complete bundle with proofs to earlier checkpoints', { complete: true, proofs: 'first' as const }],
       ['a complete bundle without proofs, as the gateway makes them', { complete: true, proofs: 'none' as const }],
     ])('verifies %s', async (_name, shape) => {
       const bundle = bundleOf(fx, shape);
@@ -218,6 +219,13 @@ describe('verifyBundle', () => {
         entryIndex: 8,
         messageId: MESSAGE_IDS[2],
       });
+    });
+
+    it('refuses an entry that says something else than its envelope', async () => {
+      const logged = await buildLedger({ editEntries: (entries) => (entries[5].sender = 'HZ-ZHONGKAI') });
+      const failure = failureOf(await verifyBundle(bundleOf(logged, { proofs: 'last' })));
+      expect(failure).toMatchObject({ code: BundleFailureCode.ENVELOPE_MISMATCH, entryIndex: 5, messageId: MESSAGE_IDS[1] });
+      expect(failure.reason).toContain('sender');
     });
 
     it('refuses a missing envelope', async () => {

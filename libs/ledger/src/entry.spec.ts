@@ -1,7 +1,8 @@
 import { canonicalJson } from '@tongban/envelope';
+import fc from 'fast-check';
 import { LedgerEntryKind } from './entry-kind';
 import { entryLeafData, entryLeafHash, type LedgerEntry } from './entry';
-import { assertLedgerEntry, parseLedgerEntry } from './entry.validator';
+import { assertLedgerEntry, firstProblem, isValidEntryFast, parseLedgerEntry } from './entry.validator';
 import { LedgerError, LedgerErrorCode } from './ledger.error';
 import { leafHash } from './merkle';
 
@@ -93,5 +94,45 @@ describe('ledger entries', () => {
     expect(parseLedgerEntry(canonicalJson(e))).toEqual(e);
     expect(() => parseLedgerEntry('{"v":1')).toThrow(expect.objectContaining({ code: LedgerErrorCode.INVALID_ENTRY }));
     expect(() => parseLedgerEntry('[]')).toThrow(expect.objectContaining({ code: LedgerErrorCode.INVALID_ENTRY }));
+  });
+});
+
+describe('the fast entry check', () => {
+  // assertLedgerEntry trusts isValidEntryFast when it says yes: it must never say yes to what the
+  // ordered, message-producing rules refuse.
+  const field = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const anyValue = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.object())));
+  const entryLike = fc.record(
+    {
+      v: fc.oneof(fc.constant(1), anyValue),
+      id: fc.oneof(fc.constant('0192f5c4-8e7a-7c3e-9b1d-4a2f6e8c0d13'), fc.uuid(), anyValue),
+      kind: fc.oneof(fc.constantFrom(...Object.values(LedgerEntryKind)), anyValue),
+      at: fc.oneof(fc.constant('2026-03-02T01:15:00Z'), fc.constant('2026-02-30T01:15:00Z'), anyValue),
+      actor: fc.oneof(fc.constantFrom('gateway', '440303', 'operator:admin', 'operator:', 'a b'), anyValue),
+      caseNumber: field(fc.oneof(fc.constant('LH-1'), fc.constant(' '), anyValue)),
+      messageId: field(fc.oneof(fc.uuid(), anyValue)),
+      digest: field(fc.oneof(fc.constant(DIGEST), fc.constant(`sha256:${'AB'.repeat(32)}`), anyValue)),
+      receiptDigest: field(fc.oneof(fc.constant(DIGEST), anyValue)),
+      code: field(fc.oneof(fc.constant('X'), anyValue)),
+      toState: field(fc.oneof(fc.constant('ACCEPTED'), anyValue)),
+      detail: field(fc.oneof(fc.constant({ a: 1 }), anyValue)),
+      extra: field(anyValue),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('agrees with the ordered rules on every input', () => {
+    fc.assert(
+      fc.property(entryLike, (value) => {
+        const record = value as Record<string, unknown>;
+        if (isValidEntryFast(record)) expect(firstProblem(record)).toBeNull();
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('says yes to valid entries (else the verifier would be slow, not wrong)', () => {
+    expect(isValidEntryFast(entry() as unknown as Record<string, unknown>)).toBe(true);
+    expect(isValidEntryFast(entry({ detail: { a: 1, b: 'x', c: null, d: false } }) as unknown as Record<string, unknown>)).toBe(true);
   });
 });

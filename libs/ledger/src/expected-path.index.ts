@@ -1,40 +1,39 @@
 import type { MerkleTree } from './merkle.tree';
-import { inclusionPathRanges, isPowerOfTwo, levelOf } from './merkle.math';
+import { inclusionPathRangesInto } from './merkle.math';
 
 /**
  * The hex audit paths of a tree already recomputed from every leaf, to check proofs by string
  * comparison instead of hashing: once the leaves make the signed root, a proof verifies exactly
- * when it equals the tree's own path (else SHA-256 would have a collision). Each node's hex is
- * computed once, although the nodes near the root are in almost every path.
+ * when it equals the tree's own path (else SHA-256 would have a collision).
+ *
+ * Entries come in index order, and consecutive leaves share their siblings above the lowest
+ * levels: the sibling at level L changes only every 2^L entries. One remembered hex per level is
+ * then enough for about two hex conversions per entry, without keeping the hex of every node
+ * (which would cost more in garbage collection than it saves).
  */
 export class ExpectedPathIndex {
-  /** Complete subtrees: hex by level, then by position. */
-  private readonly complete: string[][] = [];
-  /** Right-edge subtrees of some tree size, keyed "start/size": a few per checkpoint. */
-  private readonly partial = new Map<string, string>();
+  /** Reused between calls: one path at a time. */
+  private readonly ranges: number[] = [];
+  /** By position in the path: the subtree last converted there, and its hex. */
+  private readonly lastStart: number[] = [];
+  private readonly lastSize: number[] = [];
+  private readonly lastHex: string[] = [];
 
   constructor(private readonly tree: MerkleTree) {}
 
   matches(index: number, treeSize: number, proof: readonly string[]): boolean {
-    const ranges = inclusionPathRanges(index, treeSize);
-    if (ranges.length !== proof.length * 2) return false;
+    const ranges = this.ranges;
+    if (inclusionPathRangesInto(index, treeSize, ranges) !== proof.length) return false;
     for (let i = 0; i < proof.length; i++) {
-      if (proof[i] !== this.hex(ranges[2 * i], ranges[2 * i + 1])) return false;
+      const start = ranges[2 * i];
+      const size = ranges[2 * i + 1];
+      if (this.lastStart[i] !== start || this.lastSize[i] !== size) {
+        this.lastStart[i] = start;
+        this.lastSize[i] = size;
+        this.lastHex[i] = this.tree.subtreeHashHex(start, size);
+      }
+      if (proof[i] !== this.lastHex[i]) return false;
     }
     return true;
-  }
-
-  private hex(start: number, size: number): string {
-    if (isPowerOfTwo(size)) {
-      const row = (this.complete[levelOf(size)] ??= []);
-      return (row[start / size] ??= this.tree.subtreeHashHex(start, size));
-    }
-    const key = `${start}/${size}`;
-    let hex = this.partial.get(key);
-    if (hex === undefined) {
-      hex = this.tree.subtreeHash(start, size).toString('hex');
-      this.partial.set(key, hex);
-    }
-    return hex;
   }
 }

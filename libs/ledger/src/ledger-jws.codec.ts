@@ -1,6 +1,6 @@
-import { canonicalJson, SIGNATURE_ALGORITHMS, type KeyRing, type SignatureAlgorithm, type SigningKey } from '@tongban/envelope';
-import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
-import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
+import { canonicalJson, signCanonical, SIGNATURE_ALGORITHMS, type KeyRing, type SignatureAlgorithm, type SigningKey } from '@tongban/envelope';
+import { compactVerify } from 'jose';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { LedgerError, LedgerErrorCode } from './ledger.error';
 
 /**
@@ -12,7 +12,6 @@ import { LedgerError, LedgerErrorCode } from './ledger.error';
 const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
 const HEADER_PARAMS = ['alg', 'kid', 'typ'] as const;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
 
 export interface DecodedJws {
   alg: SignatureAlgorithm;
@@ -100,37 +99,8 @@ export async function verifyLedgerJws(jws: string, decoded: DecodedJws, keys: Ke
   }
 }
 
-// Importing a JWK costs more than signing; cached per private JWK object and alg, as in
-// @tongban/envelope. A WeakMap lets rotated-out keys be collected.
-const privateKeys = new WeakMap<JsonWebKey, Map<SignatureAlgorithm, Promise<webcrypto.CryptoKey>>>();
-
-/** A key that cannot sign is a configuration error: TypeError, not LedgerError. */
-function importPrivateKey(key: SigningKey): Promise<webcrypto.CryptoKey> {
-  const { privateJwk, alg, kid } = key;
-  if (!isSignatureAlgorithm(alg)) throw new TypeError(`signing key "${kid}": alg must be one of ${SIGNATURE_ALGORITHMS.join(', ')}`);
-  if (typeof privateJwk !== 'object' || privateJwk === null || typeof privateJwk.d !== 'string') throw new TypeError(`signing key "${kid}" is not a private JWK`);
-  // Signing under a kid the JWK disowns would produce signatures nobody can verify.
-  if (privateJwk.kid !== undefined && privateJwk.kid !== kid) throw new TypeError(`signing key kid "${kid}" differs from the JWK's kid "${String(privateJwk.kid)}"`);
-  let byAlg = privateKeys.get(privateJwk);
-  if (!byAlg) {
-    byAlg = new Map();
-    privateKeys.set(privateJwk, byAlg);
-  }
-  const cache = byAlg;
-  let imported = cache.get(alg);
-  if (!imported) {
-    imported = (importJWK(privateJwk as JWK, alg) as Promise<webcrypto.CryptoKey>).catch((error: unknown) => {
-      // Forget the failure so that a corrected key object is not stuck behind it.
-      cache.delete(alg);
-      throw new TypeError(`signing key "${kid}" cannot be used with ${alg}: ${(error as Error).message}`);
-    });
-    cache.set(alg, imported);
-  }
-  return imported;
-}
-
 /** Signs the canonical JSON of `body` under the protected header {alg, kid, typ}. */
-export async function signLedgerJws(body: unknown, key: SigningKey, typ: string): Promise<string> {
-  const privateKey = await importPrivateKey(key);
-  return new CompactSign(encoder.encode(canonicalJson(body))).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).sign(privateKey);
+export function signLedgerJws(body: unknown, key: SigningKey, typ: string): Promise<string> {
+  // The envelope library's signer: same canonical bytes, same cached key import, same key checks.
+  return signCanonical(body, key, { typ });
 }

@@ -17,6 +17,8 @@ export function isPowerOfTwo(n: number): boolean {
 
 /** The k of RFC 9162: the largest power of two strictly smaller than n (n ≥ 2). */
 export function splitPoint(n: number): number {
+  // 1 << (position of the highest bit of n - 1): a hot path of every proof.
+  if (n >= 2 && n <= 0x80000000) return 1 << (31 - Math.clz32(n - 1));
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
@@ -36,23 +38,42 @@ export function levelOf(powerOfTwo: number): number {
  * element is without hashing anything.
  */
 export function inclusionPathRanges(index: number, n: number): number[] {
-  const topDown: number[] = [];
-  let start = 0;
-  let size = n;
-  while (size > 1) {
+  const ranges: number[] = [];
+  ranges.length = 2 * inclusionPathRangesInto(index, n, ranges);
+  return ranges;
+}
+
+/** inclusionPathRanges written into `out` (reused by hot loops); returns the number of elements. */
+export function inclusionPathRangesInto(index: number, n: number, out: number[]): number {
+  let depth = 0;
+  for (let size = n, start = 0; size > 1; depth++) {
     const k = splitPoint(size);
     if (index - start < k) {
-      topDown.push(start + k, size - k);
       size = k;
     } else {
-      topDown.push(start, k);
       start += k;
       size -= k;
     }
   }
-  const ranges: number[] = [];
-  for (let i = topDown.length - 2; i >= 0; i -= 2) ranges.push(topDown[i], topDown[i + 1]);
-  return ranges;
+  // Second walk, top-down, filling from the end: PATH lists the deepest sibling first.
+  let at = depth;
+  let start = 0;
+  let size = n;
+  while (size > 1) {
+    const k = splitPoint(size);
+    at--;
+    if (index - start < k) {
+      out[2 * at] = start + k;
+      out[2 * at + 1] = size - k;
+      size = k;
+    } else {
+      out[2 * at] = start;
+      out[2 * at + 1] = k;
+      start += k;
+      size -= k;
+    }
+  }
+  return depth;
 }
 
 /**

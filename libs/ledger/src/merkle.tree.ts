@@ -48,7 +48,7 @@ export class MerkleTree {
     while (this.counts[level] % 2 === 0) {
       const end = this.counts[level] * HASH_SIZE;
       // The pair is the last 64 bytes of the level: hash it where it lies.
-      this.store(level + 1, nodeHashOfPair(this.levels[level].subarray(end - 2 * HASH_SIZE, end)));
+      this.store(level + 1, nodeHashOfPair(this.levels[level], end - 2 * HASH_SIZE));
       level++;
     }
     return index;

@@ -33,9 +33,9 @@ export function nodeHashBinary(left: string, right: string): string {
   return hash('sha256', nodeInput, 'binary');
 }
 
-/** Internal: node hash of the 64 bytes `children` (left then right), as a binary string. */
-export function nodeHashOfPair(children: Uint8Array): string {
-  nodeInput.set(children, 1);
+/** Internal: node hash of the 64 bytes at `offset` in `storage` (left then right), as a binary string. */
+export function nodeHashOfPair(storage: Buffer, offset: number): string {
+  storage.copy(nodeInput, 1, offset, offset + 2 * HASH_SIZE);
   return hash('sha256', nodeInput, 'binary');
 }
 

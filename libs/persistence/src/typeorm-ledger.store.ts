@@ -13,6 +13,8 @@ const SEQUENCER_LOCK_KEY = 7_242_002;
  * time-based (see lookBackFrom) so a slow transaction is never skipped.
  */
 const LOOK_BACK_MS = 5 * 60_000;
+/** How often the look-back window is swept for late commits (new rows are looked at every run). */
+const SWEEP_MS = 15_000;
 
 const ENTRY_COLUMNS = `e.id, e.entry_id, e.kind, e.at, e.actor, e.case_number, e.message_id, e.message_type, e.sender, e.recipient,
   e.digest, e.receipt_digest, e.code, e.from_state, e.to_state, e.detail`;
@@ -21,6 +23,7 @@ export class TypeOrmLedgerStore extends LedgerStore {
   /** [time, highest row id sequenced at that time]: lets the sequencer's scan start late but safely. */
   private readonly sequencedMarks: Array<[number, number]> = [];
   private scanFrom = 0;
+  private lastSweep = 0;
 
   constructor(private readonly db: DataSource) {
     super();
@@ -32,11 +35,17 @@ export class TypeOrmLedgerStore extends LedgerStore {
       if (!locked) return { firstIndex: -1, hashes: [] };
       const [{ next }] = await em.query(`SELECT coalesce(max(leaf_index) + 1, 0)::bigint AS next FROM ledger_leaves`);
       const firstIndex = Number(next);
+      // New rows (above the highest row id sequenced) every run; the look-back window for rows of
+      // transactions that committed late only every SWEEP_MS: scanning it costs, late commits are rare.
+      const now = Date.now();
+      const sweep = now - this.lastSweep >= SWEEP_MS;
+      if (sweep) this.lastSweep = now;
       const rows: Row[] = await em.query(
-        `SELECT ${ENTRY_COLUMNS} FROM ledger_entries e
-         WHERE e.id > $1 AND NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.entry_id = e.id)
+        `WITH hw AS (SELECT coalesce(max(entry_id), 0) AS id FROM ledger_leaves)
+         SELECT ${ENTRY_COLUMNS} FROM ledger_entries e, hw
+         WHERE (e.id > hw.id OR ($3 AND e.id > $1)) AND NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.entry_id = e.id)
          ORDER BY e.id LIMIT $2`,
-        [this.lookBackFrom(Date.now()), limit],
+        [this.lookBackFrom(now), limit, sweep],
       );
       if (rows.length === 0) return { firstIndex, hashes: [] };
       const hashes = rows.map((r) => leafHashOf(toEntry(r)));
