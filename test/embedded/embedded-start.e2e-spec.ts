@@ -33,7 +33,7 @@ describe('tongban start on embedded defaults', () => {
   beforeAll(async () => {
     execSync('npm run --silent build', { cwd: ROOT_DIR, stdio: 'inherit' });
     dir = mkdtempSync(join(tmpdir(), 'tongban-embedded-'));
-    env = { ...process.env, DATA_DIR: join(dir, 'var'), PKI_DIR: join(dir, 'var', 'pki'), PARTNER_API_PORT: String(await freePort()), OPS_API_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    env = { ...process.env, DATA_DIR: join(dir, 'var'), PKI_DIR: join(dir, 'var', 'pki'), PARTNER_API_PORT: String(await freePort()), OPS_API_PORT: String(await freePort()), CONSOLE_API_PORT: String(await freePort()), LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
     delete env.AMQP_URL;
   });

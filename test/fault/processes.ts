@@ -219,6 +219,7 @@ export async function startGateway(
       AMQP_PREFIX: env.amqpPrefix,
       PARTNER_API_PORT: String(ports.partner),
       OPS_API_PORT: String(ports.ops),
+      CONSOLE_API_PORT: '0',
       PKI_DIR: env.pkiDir,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
@@ -246,6 +247,7 @@ export async function startWorker(distDir: string, name: string, env: ProcessEnv
       // Validated by the shared config but unused: the worker listens on nothing.
       PARTNER_API_PORT: '0',
       OPS_API_PORT: '0',
+      CONSOLE_API_PORT: '0',
       PKI_DIR: env.pkiDir,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',

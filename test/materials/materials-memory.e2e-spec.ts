@@ -80,6 +80,7 @@ describe.each(['directory', 'postgres'] as const)('gateway memory while a 50 MiB
         AMQP_PREFIX: prefix,
         PARTNER_API_PORT: String(port),
         OPS_API_PORT: String(await freePort()),
+        CONSOLE_API_PORT: '0',
         PKI_DIR: pkiDir,
         DATA_DIR: join(workDir, 'data'),
         LOG_LEVEL: 'info',

@@ -77,7 +77,7 @@ export function testPki(): Promise<string> {
 }
 
 export function testConfig(env: Record<string, string | undefined>): AppConfig {
-  return loadConfig({ rootDir: ROOT_DIR, env: { PARTNER_API_PORT: '0', OPS_API_PORT: '0', LOG_LEVEL: 'warn', ...env } });
+  return loadConfig({ rootDir: ROOT_DIR, env: { PARTNER_API_PORT: '0', OPS_API_PORT: '0', CONSOLE_API_PORT: '0', LOG_LEVEL: 'warn', ...env } });
 }
 
 export interface Stack {

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import { RecordConfigurationUseCase, RelayOutboxUseCase } from '@tongban/cases';
 import { OutboxRelayRunner, PinoNestLogger, Runtime } from '@tongban/runtime';
+import { bootstrapConsole } from './console/console.bootstrap';
 import { OpsApiModule, PartnerApiModule } from './gateway.module';
 import { acceptStreamedBodies } from './materials/streamed-body';
 import { buildOpenApi } from './openapi';
@@ -11,6 +12,8 @@ import { buildOpenApi } from './openapi';
 export interface RunningGateway {
   partnerUrl: string;
   opsUrl: string;
+  /** Undefined when no consoleApi listener is configured. */
+  consoleUrl?: string;
   partnerApp: INestApplication;
   close(): Promise<void>;
 }
@@ -55,17 +58,21 @@ export async function bootstrapGateway(runtime: Runtime, opts: { relay?: boolean
   // A changed alliance, key or certificate is an administrative action: it goes on the ledger.
   const configuration = await partnerApp.get(RecordConfigurationUseCase).execute();
   if (configuration.changed) runtime.logger.info({ digest: configuration.digest }, 'configuration recorded on the exchange ledger');
+  const consoleApp = config.consoleApi ? await bootstrapConsole(runtime, config.consoleApi) : undefined;
   const partnerUrl = urlOf(await partnerApp.getUrl(), 'https');
   const opsUrl = urlOf(await opsApp.getUrl(), 'http');
-  runtime.logger.info({ partnerUrl, opsUrl }, 'gateway listening');
+  const consoleUrl = consoleApp ? urlOf(await consoleApp.getUrl(), 'https') : undefined;
+  runtime.logger.info({ partnerUrl, opsUrl, consoleUrl }, 'gateway listening');
   return {
     partnerUrl,
     opsUrl,
+    ...(consoleUrl ? { consoleUrl } : {}),
     partnerApp,
     close: async () => {
       await relay.stop();
       await partnerApp.close();
       await opsApp.close();
+      await consoleApp?.close();
     },
   };
 }

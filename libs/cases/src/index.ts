@@ -39,3 +39,6 @@ export * from './ledger/audit.usecase';
 export * from './ledger/verify-ledger.usecase';
 export * from './ledger/record-configuration.usecase';
 export * from './ledger/archive-ledger.usecase';
+export * from './staff/staff.ports';
+export * from './staff/login.usecase';
+export * from './staff/provision-staff.usecase';

@@ -138,6 +138,8 @@ export interface MaterialsSettings {
 export interface AppConfig {
   readonly partnerApi: Listener;
   readonly opsApi: Listener;
+  /** The desk console (HTTPS with the gateway's server certificate, staff log in with password + TOTP); off when absent. */
+  readonly consoleApi?: Listener;
   /** postgres:// URL from DATABASE_URL; undefined → embedded PGlite under dataDir. */
   readonly databaseUrl?: string;
   /** amqp(s):// URL from AMQP_URL; undefined → in-process transport. */

@@ -70,6 +70,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const config: AppConfig = {
     partnerApi: { host: s.partnerApi.host, port: s.partnerApi.port },
     opsApi: { host: s.opsApi.host, port: s.opsApi.port },
+    ...(s.consoleApi ? { consoleApi: { host: s.consoleApi.host, port: s.consoleApi.port } } : {}),
     ...(s.databaseUrl !== undefined ? { databaseUrl: s.databaseUrl } : {}),
     ...(s.amqpUrl !== undefined ? { amqpUrl: s.amqpUrl } : {}),
     ...(s.amqpPrefix !== undefined ? { amqpPrefix: s.amqpPrefix } : {}),

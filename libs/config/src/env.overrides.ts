@@ -17,6 +17,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ readonly name: string; readonly path
   { name: 'PARTNER_API_PORT', path: 'partnerApi.port', kind: 'port' },
   { name: 'OPS_API_HOST', path: 'opsApi.host', kind: 'string' },
   { name: 'OPS_API_PORT', path: 'opsApi.port', kind: 'port' },
+  { name: 'CONSOLE_API_HOST', path: 'consoleApi.host', kind: 'string' },
+  { name: 'CONSOLE_API_PORT', path: 'consoleApi.port', kind: 'port' },
   { name: 'PKI_DIR', path: 'pki.dir', kind: 'string' },
   { name: 'TONGBAN_PKI_CA_CERT', path: 'pki.caCert', kind: 'string' },
   { name: 'TONGBAN_PKI_CRL', path: 'pki.crl', kind: 'string' },

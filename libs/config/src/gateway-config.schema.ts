@@ -146,6 +146,9 @@ export class GatewaySettingsSchema {
   @IsDefined(msg(OBJECT)) @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => ListenerSchema)
   opsApi!: ListenerSchema;
 
+  @IsOptional() @IsObject(msg(OBJECT)) @ValidateNested() @Type(() => ListenerSchema)
+  consoleApi?: ListenerSchema;
+
   @IsOptional()
   @Satisfies('isPostgresUrl', (v) => isUrlWithScheme(v, ['postgres:', 'postgresql:']), 'must be a postgres:// or postgresql:// URL; unset it to use the embedded PGlite')
   databaseUrl?: string;

@@ -15,9 +15,10 @@ import { DeadlineEvents1764090000000 } from './migrations/1764090000000-deadline
 import { ToleratedItems1764093600000 } from './migrations/1764093600000-tolerated-items';
 import { Materials1764082800000 } from './migrations/1764082800000-materials';
 import { ExchangeLedger1764097200000 } from './migrations/1764097200000-exchange-ledger';
+import { StaffAccounts1764100800000 } from './migrations/1764100800000-staff-accounts';
 
 export const ENTITIES = [CaseEntity, MessageEntity, OutboxEntity, DeliveryEntity, RejectionEntity, AdminActionEntity];
-export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000, DeadlineEvents1764090000000, ToleratedItems1764093600000, ExchangeLedger1764097200000];
+export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000, DeadlineEvents1764090000000, ToleratedItems1764093600000, ExchangeLedger1764097200000, StaffAccounts1764100800000];
 
 /** Any arbitrary constant: serialises migrations when several processes start at once. */
 const MIGRATION_LOCK_KEY = 7_242_001;

@@ -10,3 +10,4 @@ export * from './materials/typeorm-materials.store';
 export * from './materials/postgres-material-content.store';
 export * from './materials/directory-material-content.store';
 export * from './typeorm-ledger.store';
+export * from './typeorm-staff.store';

@@ -18,10 +18,16 @@ import {
   PullInboxUseCase,
   PushClient,
   RelayOutboxUseCase,
+  PasswordHasher,
+  ProvisionDemoStaffUseCase,
+  StaffLoginUseCase,
+  StaffStore,
+  TotpService,
 } from '@tongban/cases';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, signConversion, signEnvelope, signReceipt } from '@tongban/envelope';
-import { TypeOrmHandoffStore } from '@tongban/persistence';
+import { TypeOrmHandoffStore, TypeOrmStaffStore } from '@tongban/persistence';
+import { OtpauthTotpService, ScryptPasswordHasher } from './staff.adapters';
 import { v7 as uuidv7 } from 'uuid';
 import { LEDGER_USE_CASES, ledgerProviders } from './ledger.providers';
 import { MATERIAL_USE_CASES, materialsProviders } from './materials.providers';
@@ -43,6 +49,8 @@ const USE_CASES = [
   EmitDeadlineEventsUseCase,
   ...MATERIAL_USE_CASES,
   ...LEDGER_USE_CASES,
+  StaffLoginUseCase,
+  ProvisionDemoStaffUseCase,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */
@@ -84,6 +92,9 @@ export class RuntimeModule {
       { provide: IdGenerator, useValue: { next: () => uuidv7() } satisfies IdGenerator },
       ...materialsProviders(runtime),
       ...ledgerProviders(runtime),
+      { provide: StaffStore, useValue: new TypeOrmStaffStore(runtime.database.dataSource) },
+      { provide: PasswordHasher, useValue: new ScryptPasswordHasher() },
+      { provide: TotpService, useValue: new OtpauthTotpService() },
       ...USE_CASES,
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

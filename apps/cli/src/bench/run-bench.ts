@@ -178,6 +178,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
         DATA_DIR: dataDir,
         PARTNER_API_PORT: '0',
         OPS_API_PORT: '0',
+        CONSOLE_API_PORT: '0',
         LOG_LEVEL: 'warn',
       };
       const config: AppConfig = loadConfig({ rootDir, env: { ...process.env, ...env } });

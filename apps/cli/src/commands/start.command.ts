@@ -3,7 +3,9 @@ import { bootstrapWorker } from '@tongban/app-worker';
 import { loadConfig } from '@tongban/config';
 import { pkiLayout } from '@tongban/pki';
 import { createRuntime } from '@tongban/runtime';
+import { ProvisionDemoStaffUseCase, type ProvisionedAccount } from '@tongban/cases';
 import { Command } from 'commander';
+import QRCode from 'qrcode';
 import { relative } from 'node:path';
 import { ensureDevelopmentPki } from './dev-pki';
 
@@ -23,6 +25,10 @@ export function registerStartCommand(program: Command): void {
       const gateway = await bootstrapGateway(runtime);
       const worker = await bootstrapWorker(runtime);
       printWelcome(gateway.partnerUrl, gateway.opsUrl, config.pki.dir, runtime.database.kind, runtime.bus.kind);
+      // First run on embedded defaults: demo desk accounts, shown once (only the hashes are kept).
+      if (runtime.database.kind === 'embedded' && gateway.consoleUrl) {
+        await printDemoAccounts(await gateway.partnerApp.get(ProvisionDemoStaffUseCase).execute(), gateway.consoleUrl);
+      }
       let closing = false;
       const shutdown = async () => {
         if (closing) return;
@@ -35,6 +41,22 @@ export function registerStartCommand(program: Command): void {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });
+}
+
+async function printDemoAccounts(accounts: ProvisionedAccount[], consoleUrl: string): Promise<void> {
+  if (accounts.length === 0) return;
+  const [first, ...others] = accounts;
+  const lines = [
+    `  Desk console: ${consoleUrl}/console/api/login — one demo account per district was created (shown this once;`,
+    '  sign-in needs the password and the 6-digit code of an authenticator app that scanned the QR code / otpauth URI):',
+    ...accounts.map((a) => `    ${a.username.padEnd(20)} password ${a.password}  ${a.otpauthUri}`),
+    '',
+    `  QR code of ${first.username}'s one-time-code secret:`,
+    await QRCode.toString(first.otpauthUri, { type: 'terminal', small: true }),
+    others.length > 0 ? '  (the others: paste their otpauth URI into the authenticator app)' : '',
+    '',
+  ];
+  console.error(lines.join('\n'));
 }
 
 function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: string, bus: string): void {

@@ -1,0 +1,53 @@
+import { DynamicModule, HttpException, INestApplication, Module, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { PinoNestLogger, Runtime, RuntimeModule } from '@tongban/runtime';
+import { ConsoleSessionController } from './console.controller';
+import { StaffSessionGuard } from './staff-session.guard';
+
+@Module({})
+export class ConsoleModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: ConsoleModule,
+      imports: [RuntimeModule.forRoot(runtime)],
+      controllers: [ConsoleSessionController],
+      providers: [StaffSessionGuard],
+    };
+  }
+}
+
+/** Sign-in attempts per client address per minute, on top of the per-account lock-out. */
+export const LOGIN_RATE_PER_MINUTE = 10;
+
+/**
+ * The desk console's listener: HTTPS with the gateway's server certificate (browsers, no client
+ * certificates), security headers on every answer, and a rate limit on sign-in.
+ */
+export async function bootstrapConsole(runtime: Runtime, listener: { host: string; port: number }): Promise<INestApplication> {
+  const adapter = new FastifyAdapter({ https: { cert: runtime.tls.cert, key: runtime.tls.key, minVersion: 'TLSv1.2' }, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ConsoleModule.forRoot(runtime), adapter, {
+    logger: new PinoNestLogger(runtime.logger.child({ app: 'console' })),
+    abortOnError: false,
+  });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] } },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    max: LOGIN_RATE_PER_MINUTE,
+    timeWindow: '1 minute',
+    // Only sign-in is limited: it is where passwords are guessed.
+    allowList: (request) => !request.url.startsWith('/console/api/login'),
+    // Thrown into Nest's exception handling, which answers HttpExceptions with their own status.
+    errorResponseBuilder: (_request, context) =>
+      new HttpException({ code: 'RATE_LIMITED', message: `Too many sign-in attempts from this address; try again in ${Math.ceil(context.ttl / 1000)} s.` }, 429),
+  });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  await app.listen(listener.port, listener.host);
+  return app;
+}
