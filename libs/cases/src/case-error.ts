@@ -46,6 +46,8 @@ export enum CaseErrorCode {
   COSIGNATURE_INVALID = 'COSIGNATURE_INVALID',
   /** A ledger query outside what the caller may see, or ill-formed (e.g. from > to). */
   LEDGER_QUERY_INVALID = 'LEDGER_QUERY_INVALID',
+  /** A list page cursor that this gateway did not hand out. */
+  PAGE_CURSOR_INVALID = 'PAGE_CURSOR_INVALID',
 }
 
 export class CaseError extends Error {

@@ -42,3 +42,4 @@ export * from './ledger/archive-ledger.usecase';
 export * from './staff/staff.ports';
 export * from './staff/login.usecase';
 export * from './staff/provision-staff.usecase';
+export * from './console/console.usecases';

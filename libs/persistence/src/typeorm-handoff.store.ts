@@ -1,5 +1,6 @@
 import {
   CaseChange,
+  CaseListFilter,
   CaseConflictError,
   CaseRecord,
   CaseState,
@@ -135,6 +136,33 @@ export class TypeOrmHandoffStore extends HandoffStore {
       caseNumber,
     ]);
     return rows.map(toMessage);
+  }
+
+  async listCases(f: CaseListFilter): Promise<CaseRecord[]> {
+    // (collecting_district|approving_district, created_at DESC, case_number DESC) indexes serve every
+    // filter combination as a range scan; a page never counts or offsets through the whole list.
+    const mine = f.direction === 'outgoing' ? 'collecting_district' : 'approving_district';
+    const theirs = f.direction === 'outgoing' ? 'approving_district' : 'collecting_district';
+    const params: unknown[] = [f.district];
+    const where = [`${mine} = $1`];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (f.partner) add((p) => `${theirs} = ${p}`, f.partner);
+    if (f.state) add((p) => `state = ${p}`, f.state);
+    if (f.itemCode) add((p) => `item_code = ${p}`, f.itemCode);
+    if (f.overdueAt) add((p) => `promised_due_at < ${p} AND state NOT IN ('NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'TERMINATED')`, f.overdueAt);
+    if (f.before) {
+      params.push(f.before.createdAt, f.before.caseNumber);
+      where.push(`(created_at, case_number) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(f.limit);
+    const rows: Row[] = await this.db.query(
+      `SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY created_at DESC, case_number DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toCase);
   }
 
   async findCase(caseNumber: string): Promise<CaseRecord | null> {

@@ -18,6 +18,7 @@ import {
   PullInboxUseCase,
   PushClient,
   RelayOutboxUseCase,
+  ConsoleQueriesUseCase,
   PasswordHasher,
   ProvisionDemoStaffUseCase,
   StaffLoginUseCase,
@@ -51,6 +52,7 @@ const USE_CASES = [
   ...LEDGER_USE_CASES,
   StaffLoginUseCase,
   ProvisionDemoStaffUseCase,
+  ConsoleQueriesUseCase,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */

@@ -1,10 +1,14 @@
 import { DynamicModule, HttpException, INestApplication, Module, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { join } from 'node:path';
 import { PinoNestLogger, Runtime, RuntimeModule } from '@tongban/runtime';
+import { ProblemDetailsFilter } from '../problem/problem-details.filter';
+import { ConsoleCasesController } from './console-cases.controller';
 import { ConsoleSessionController } from './console.controller';
 import { StaffSessionGuard } from './staff-session.guard';
 
@@ -14,13 +18,13 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       imports: [RuntimeModule.forRoot(runtime)],
-      controllers: [ConsoleSessionController],
-      providers: [StaffSessionGuard],
+      controllers: [ConsoleSessionController, ConsoleCasesController],
+      providers: [StaffSessionGuard, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }
 
-/** Sign-in attempts per client address per minute, on top of the per-account lock-out. */
+/** Sign-in attempts per client address and user name per minute, on top of the per-account lock-out. */
 export const LOGIN_RATE_PER_MINUTE = 10;
 
 /**
@@ -41,12 +45,18 @@ export async function bootstrapConsole(runtime: Runtime, listener: { host: strin
   await app.register(fastifyRateLimit, {
     max: LOGIN_RATE_PER_MINUTE,
     timeWindow: '1 minute',
+    // After body parsing, so the key can name the account: one desk's typos do not lock out the hall
+    // behind the same address, and a guesser at one account is stopped after 10 tries a minute.
+    hook: 'preHandler',
+    keyGenerator: (request) => `${request.ip}|${String((request.body as { username?: unknown } | undefined)?.username ?? '')}`,
     // Only sign-in is limited: it is where passwords are guessed.
     allowList: (request) => !request.url.startsWith('/console/api/login'),
     // Thrown into Nest's exception handling, which answers HttpExceptions with their own status.
     errorResponseBuilder: (_request, context) =>
       new HttpException({ code: 'RATE_LIMITED', message: `Too many sign-in attempts from this address; try again in ${Math.ceil(context.ttl / 1000)} s.` }, 429),
   });
+  // The screens: static files, served as they are (no build step), under the same CSP.
+  await app.register(fastifyStatic, { root: join(__dirname, 'static'), prefix: '/console/', index: ['index.html'] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   await app.listen(listener.port, listener.host);
   return app;

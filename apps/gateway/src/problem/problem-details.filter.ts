@@ -39,6 +39,7 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
   [CaseErrorCode.NOT_YET_CHECKPOINTED]: 409,
   [CaseErrorCode.COSIGNATURE_INVALID]: 422,
   [CaseErrorCode.LEDGER_QUERY_INVALID]: 400,
+  [CaseErrorCode.PAGE_CURSOR_INVALID]: 400,
 };
 
 const PROBLEM_BASE = 'https://tongban.example/problems/';

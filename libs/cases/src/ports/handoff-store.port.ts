@@ -152,11 +152,26 @@ export class DuplicateCaseError extends Error {
  * Everything the exchange keeps in PostgreSQL. Each method is one transaction: the use cases never
  * hold a transaction open across a network call.
  */
+/** A page of a district's cases for the console's lists (newest first, keyset by created_at). */
+export interface CaseListFilter {
+  district: string;
+  direction: 'outgoing' | 'incoming';
+  partner?: string;
+  state?: string;
+  itemCode?: string;
+  /** Only cases whose promised due date has passed while still running. */
+  overdueAt?: Date;
+  /** Keyset cursor: created_at and case number of the last row of the previous page. */
+  before?: { createdAt: Date; caseNumber: string };
+  limit: number;
+}
+
 export abstract class HandoffStore {
   abstract findMessage(messageId: string): Promise<StoredMessage | null>;
   abstract findCase(caseNumber: string): Promise<CaseRecord | null>;
   /** Every message of a case, oldest first: its timeline. */
   abstract listCaseMessages(caseNumber: string): Promise<StoredMessage[]>;
+  abstract listCases(filter: CaseListFilter): Promise<CaseRecord[]>;
   /**
    * message + case change + outbox row + links from the referenced materials to the case (so both
    * parties may download them) in ONE transaction. Throws CaseConflictError / DuplicateMessageError /

@@ -45,9 +45,14 @@ export class StaffAccounts1764100800000 implements MigrationInterface {
         ip        text
       )`);
     await q.query(`CREATE INDEX staff_audit_user_idx ON staff_audit (username, at)`);
+    // The console's case lists: a district's outgoing and incoming cases, newest first.
+    await q.query(`CREATE INDEX cases_outgoing_idx ON cases (collecting_district, created_at DESC, case_number DESC)`);
+    await q.query(`CREATE INDEX cases_incoming_idx ON cases (approving_district, created_at DESC, case_number DESC)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS cases_outgoing_idx`);
+    await q.query(`DROP INDEX IF EXISTS cases_incoming_idx`);
     for (const table of ['staff_audit', 'staff_sessions', 'staff_accounts']) await q.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }
