@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { TOTP, URI } from 'otpauth';
 import { Agent, fetch } from 'undici';
-import { Stack, createTestDatabase, startStack, uniquePrefix } from '../support/harness';
+import { Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
 
 /** Staff sign-in for the desk console on PostgreSQL: two factors, cookies, CSRF, lock-out, rate limit, audit. */
 describe('desk console: staff accounts and sessions', () => {
@@ -17,7 +17,7 @@ describe('desk console: staff accounts and sessions', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stack = await startStack({ databaseUrl: db.url, amqpPrefix: uniquePrefix('console'), worker: false });
+    stack = await startStack({ databaseUrl: db.url, amqpPrefix: uniquePrefix('console') });
     accounts = await stack.gateway.partnerApp.get(ProvisionDemoStaffUseCase).execute();
     dispatcher = new Agent({ connect: { ca: readFileSync(stack.config.pki.caCert) } });
   });
@@ -105,8 +105,10 @@ describe('desk console: staff accounts and sessions', () => {
       const a = account(district);
       const response = await call('/console/api/login', { method: 'POST', body: { username: a.username, password: a.password, totp: code(a, Date.now() + 30_000) } });
       expect(response.status).toBe(200);
+      csrfOf.set(district, ((await response.json()) as { csrfToken: string }).csrfToken);
       return response.headers.get('set-cookie')!.split(';')[0];
     };
+    const csrfOf = new Map<string, string>();
     const zhongkai = await session('HZ-ZHONGKAI');
     const catalogue = (await (await call('/console/api/catalogue', { cookie: zhongkai })).json()) as { partners: Array<{ id: string; items: Array<{ materials: unknown[] }> }> };
     expect(catalogue.partners.map((p) => p.id)).toEqual(['440303', '440304', '440306', '440309', '440106']);
@@ -125,6 +127,23 @@ describe('desk console: staff accounts and sessions', () => {
     expect((await call(`/console/api/cases/${encodeURIComponent(caseNumber)}`, { cookie: await session('440309') })).status).toBe(403);
     const views = await query(`SELECT username, result FROM staff_audit WHERE action = 'case.view' AND target = $1 ORDER BY id`, [caseNumber]);
     expect(views).toEqual([{ username: 'desk-440303', result: 'OK' }, { username: 'desk-440309', result: 'NOT_A_PARTY' }]);
+
+    // Luohu's approving officer signs for the case (签收) in the console: the district's signed envelope,
+    // through the same use case as the partner API; Zhongkai's system receives it by pull.
+    const path = `/console/api/cases/${encodeURIComponent(caseNumber)}`;
+    const template = (await (await call(`${path}/templates/case.acknowledgement`, { cookie: luohu })).json()) as Record<string, unknown>;
+    expect(template).toMatchObject({ acknowledgedMessageId: signed.body.messageId, signedBy: { officer: 'desk-440303' } });
+    const noCsrf = await call(`${path}/messages`, { method: 'POST', cookie: luohu, body: { messageType: 'case.acknowledgement', payload: template } });
+    expect(noCsrf.status).toBe(403);
+    const sent = await call(`${path}/messages`, { method: 'POST', cookie: luohu, csrf: csrfOf.get('440303'), body: { messageType: 'case.acknowledgement', payload: template } });
+    const receipt = (await sent.json()) as { messageId: string; receipt: string };
+    expect({ status: sent.status, receipt }).toMatchObject({ status: 202, receipt: { messageId: expect.any(String), receipt: expect.any(String) } });
+    expect(await (await call(path, { cookie: zhongkai })).json()).toMatchObject({ state: 'ACKNOWLEDGED' });
+    const arrived = await eventually(async () => (await stack.client('HZ-ZHONGKAI').pull()).body.items.find((i) => i.messageId === receipt.messageId));
+    expect(arrived).toMatchObject({ messageType: 'case.acknowledgement', sender: '440303' });
+    // The collecting side cannot sign for its own case: refused by the same rules, with the allowed actions.
+    const wrongSide = await call(`${path}/messages`, { method: 'POST', cookie: zhongkai, csrf: csrfOf.get('HZ-ZHONGKAI'), body: { messageType: 'case.acknowledgement', payload: template } });
+    expect({ status: wrongSide.status, body: await wrongSide.json() }).toMatchObject({ status: 409, body: { code: 'ACTION_NOT_ALLOWED' } });
   });
 
   it('locks an account after 5 failed sign-ins, and rate-limits sign-in per address and account', async () => {

@@ -43,3 +43,4 @@ export * from './staff/staff.ports';
 export * from './staff/login.usecase';
 export * from './staff/provision-staff.usecase';
 export * from './console/console.usecases';
+export * from './console/send-from-console.usecase';

@@ -19,7 +19,9 @@ import {
   PushClient,
   RelayOutboxUseCase,
   ConsoleQueriesUseCase,
+  DistrictSigner,
   PasswordHasher,
+  SendFromConsoleUseCase,
   ProvisionDemoStaffUseCase,
   StaffLoginUseCase,
   StaffStore,
@@ -28,6 +30,7 @@ import {
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, signConversion, signEnvelope, signReceipt } from '@tongban/envelope';
 import { TypeOrmHandoffStore, TypeOrmStaffStore } from '@tongban/persistence';
+import { PkiDirectoryDistrictSigner } from './district-signer';
 import { OtpauthTotpService, ScryptPasswordHasher } from './staff.adapters';
 import { v7 as uuidv7 } from 'uuid';
 import { LEDGER_USE_CASES, ledgerProviders } from './ledger.providers';
@@ -53,6 +56,7 @@ const USE_CASES = [
   StaffLoginUseCase,
   ProvisionDemoStaffUseCase,
   ConsoleQueriesUseCase,
+  SendFromConsoleUseCase,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */
@@ -97,6 +101,7 @@ export class RuntimeModule {
       { provide: StaffStore, useValue: new TypeOrmStaffStore(runtime.database.dataSource) },
       { provide: PasswordHasher, useValue: new ScryptPasswordHasher() },
       { provide: TotpService, useValue: new OtpauthTotpService() },
+      { provide: DistrictSigner, useValue: new PkiDirectoryDistrictSigner(config.pki.dir) },
       ...USE_CASES,
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

@@ -1,8 +1,10 @@
-import { Controller, Get, Ip, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ConsoleQueriesUseCase, type StaffPrincipal } from '@tongban/cases';
+import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { CaseError, CaseErrorCode, ConsoleQueriesUseCase, SendFromConsoleUseCase, type StaffPrincipal } from '@tongban/cases';
+import { isMessageType, MessageType } from '@tongban/envelope';
+import { demoLifecyclePayload } from '@tongban/partner-client';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentStaff, StaffSessionGuard } from './staff-session.guard';
 
 export class CaseListQueryDto {
@@ -15,12 +17,20 @@ export class CaseListQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
 
+export class SendStepDto {
+  @ApiProperty({ example: 'case.acknowledgement' }) @IsString() @MaxLength(64) messageType!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) @IsObject() payload!: Record<string, unknown>;
+}
+
 /** The console's reads: what the district can collect, its case lists, one case. */
 @ApiTags('console')
 @Controller('console/api')
 @UseGuards(StaffSessionGuard)
 export class ConsoleCasesController {
-  constructor(private readonly queries: ConsoleQueriesUseCase) {}
+  constructor(
+    private readonly queries: ConsoleQueriesUseCase,
+    private readonly send_: SendFromConsoleUseCase,
+  ) {}
 
   @Get('catalogue')
   @ApiOperation({ summary: "Partners the staff member's district collects for, with each item's material checklist and limits" })
@@ -40,6 +50,28 @@ export class ConsoleCasesController {
       ...(q.after ? { after: q.after } : {}),
       ...(q.limit ? { limit: q.limit } : {}),
     });
+  }
+
+  @Post('cases/:caseNumber/messages')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Send a step on a case as the staff member's district (signed with its key, accepted by the same use case as the partner API); needs the CSRF header" })
+  send(@CurrentStaff() staff: StaffPrincipal, @Param('caseNumber') caseNumber: string, @Body() body: SendStepDto, @Ip() ip: string) {
+    return this.send_.execute(staff, { caseNumber, messageType: body.messageType, payload: body.payload, ip });
+  }
+
+  @Get('cases/:caseNumber/templates/:messageType')
+  @ApiOperation({ summary: 'A filled-in payload for a step on this case, for the form to start from' })
+  async template(@CurrentStaff() staff: StaffPrincipal, @Param('caseNumber') caseNumber: string, @Param('messageType') messageType: string) {
+    if (!isMessageType(messageType) || messageType === MessageType.CASE_SUBMISSION || messageType === MessageType.DEADLINE_EVENT) {
+      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `No console form for ${messageType}.`);
+    }
+    const known = await this.send_.knownPayload(staff, caseNumber, messageType);
+    if (known) return known;
+    try {
+      return demoLifecyclePayload(messageType);
+    } catch {
+      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `No console form for ${messageType} yet (it needs an uploaded file).`);
+    }
   }
 
   @Get('cases/:caseNumber')

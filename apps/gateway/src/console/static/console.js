@@ -9,7 +9,7 @@ const TEXT = {
     apply: '筛选', caseNumber: '办件编号', item: '事项', due: '承诺时限', more: '更多', back: '返回列表', allowed: '可办理的操作',
     timeline: '办理过程', daysLeft: (n) => (n >= 0 ? `剩 ${n} 个工作日` : `已超期 ${-n} 个工作日`), noDue: '未受理',
     badLogin: '用户名、密码或动态验证码不正确', locked: '账号已锁定，请稍后再试', limited: '尝试过于频繁，请稍后再试', lang: 'English',
-    none: '暂无办件', facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
+    none: '暂无办件', payload: '消息内容（JSON，按需修改后发送）', send: '签名并发送', sent: '已受理，回执已签发', refused: '被拒绝', facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
   },
   en: {
     title: 'Tongban · cross-region desk', signIn: 'Sign in', username: 'User name', password: 'Password', totp: 'One-time code (6 digits)', logout: 'Sign out',
@@ -17,7 +17,8 @@ const TEXT = {
     overdueOnly: 'Overdue only', apply: 'Filter', caseNumber: 'Case number', item: 'Item', due: 'Promised by', more: 'More', back: 'Back to the list',
     allowed: 'Actions open to you', timeline: 'Timeline', daysLeft: (n) => (n >= 0 ? `${n} working days left` : `overdue by ${-n} working days`),
     noDue: 'not accepted yet', badLogin: 'Wrong user name, password or one-time code', locked: 'The account is locked; try again later',
-    limited: 'Too many attempts; try again later', lang: '中文', none: 'No cases',
+    limited: 'Too many attempts; try again later', lang: '中文', none: 'No cases', payload: 'Message content (JSON; edit, then send)',
+    send: 'Sign and send', sent: 'Accepted; receipt issued', refused: 'Refused',
     facts: { state: 'State', collecting: 'Collecting district', approving: 'Approving district', promised: 'Promised by', statutory: 'Statutory limit' },
   },
 };
@@ -112,13 +113,52 @@ async function openCase(caseNumber) {
   const f = t('facts');
   const facts = [[f.state, stateName(c.state)], [f.collecting, c.collectingDistrict], [f.approving, c.approvingDistrict], [f.promised, c.deadlines.promisedDueAt || '—'], [f.statutory, c.deadlines.statutoryDueAt || '—']];
   $('case-facts').replaceChildren(...facts.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
-  $('case-actions').replaceChildren(...c.allowedActions.map((a) => Object.assign(document.createElement('li'), { textContent: a })));
+  $('case-actions').replaceChildren(
+    ...c.allowedActions.map((type) => {
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: type });
+      button.addEventListener('click', () => openStep(c.caseNumber, type));
+      return button;
+    }),
+  );
+  $('step-form').hidden = true;
+  current = c.caseNumber;
   $('case-timeline').replaceChildren(...c.timeline.map((m) => Object.assign(document.createElement('li'), { textContent: `${m.acceptedAt.replace('T', ' ').slice(0, 19)}  ${m.messageType}  ${m.sender} → ${m.recipient}  (${m.status})` })));
   show('case-view');
   $('back').focus();
 }
 
+let current = null;
+let stepType = null;
+
+async function openStep(caseNumber, type) {
+  const template = await api(`/console/api/cases/${encodeURIComponent(caseNumber)}/templates/${encodeURIComponent(type)}`);
+  stepType = type;
+  $('step-type').textContent = type;
+  $('step-payload').value = template.ok ? JSON.stringify(await template.json(), null, 2) : '{}';
+  $('step-result').textContent = '';
+  $('step-form').hidden = false;
+  $('step-payload').focus();
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  $('step-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    let payload;
+    try {
+      payload = JSON.parse($('step-payload').value);
+    } catch (error) {
+      $('step-result').textContent = `JSON: ${error.message}`;
+      return;
+    }
+    const response = await api(`/console/api/cases/${encodeURIComponent(current)}/messages`, { method: 'POST', body: JSON.stringify({ messageType: stepType, payload }) });
+    const body = await response.json();
+    if (response.ok) {
+      await openCase(current);
+      $('step-result').textContent = `${t('sent')}: ${body.messageId}`;
+    } else {
+      $('step-result').textContent = `${t('refused')}: ${body.code} — ${body.detail}`;
+    }
+  });
   $('login-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     $('login-error').textContent = '';

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { compareSemver } from '@tongban/contracts';
+import { CONTRACT_ID_BY_TYPE, EnvelopeBody, isMessageType, MessageType } from '@tongban/envelope';
+import { AcceptMessageUseCase } from '../accept-message/accept-message.usecase';
+import { CaseError, CaseErrorCode } from '../case-error';
+import { Clock, IdGenerator } from '../ports/clock.port';
+import { ExchangePolicy } from '../ports/exchange-policy.port';
+import { HandoffStore } from '../ports/handoff-store.port';
+import type { StaffPrincipal } from '../staff/login.usecase';
+import { StaffRole, StaffStore } from '../staff/staff.ports';
+
+/**
+ * Signs with a district's key for staff who work in the console instead of their own system; the
+ * envelope is the district's, exactly as if its system had sent it.
+ */
+export abstract class DistrictSigner {
+  /** False when this gateway holds no signing key for the district (it signs in its own system). */
+  abstract canSign(district: string): boolean;
+  abstract sign(district: string, body: EnvelopeBody, contract: { id: string; version: string }): Promise<string>;
+}
+
+/**
+ * A step sent from the console: built into the district's signed envelope and put through the same
+ * AcceptMessageUseCase as the partner API (same rules, same receipt, same ledger entries). The
+ * approving district's steps need an approving officer; the collecting district's a desk clerk.
+ */
+@Injectable()
+export class SendFromConsoleUseCase {
+  constructor(
+    private readonly accept: AcceptMessageUseCase,
+    private readonly store: HandoffStore,
+    private readonly staff: StaffStore,
+    private readonly signer: DistrictSigner,
+    private readonly policy: ExchangePolicy,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(staff: StaffPrincipal, input: { caseNumber: string; messageType: string; payload: Record<string, unknown>; ip: string | null }) {
+    const audit = (result: string) =>
+      this.staff.audit({ at: this.clock.now(), username: staff.username, district: staff.district, action: `case.send ${input.messageType}`, target: input.caseNumber, result, ip: input.ip });
+    try {
+      const result = await this.send(staff, input);
+      await audit('OK');
+      return result;
+    } catch (error) {
+      await audit(error instanceof CaseError ? error.code : 'ERROR');
+      throw error;
+    }
+  }
+
+  /**
+   * The parts of a step's payload the gateway knows better than the clerk: for signing for a case
+   * (签收), the submission's message id and envelope digest. Undefined for other steps.
+   */
+  async knownPayload(staff: StaffPrincipal, caseNumber: string, messageType: string): Promise<Record<string, unknown> | undefined> {
+    if (messageType !== MessageType.CASE_ACKNOWLEDGEMENT) return undefined;
+    const messages = await this.store.listCaseMessages(caseNumber);
+    const submission = messages.find((m) => m.messageType === MessageType.CASE_SUBMISSION);
+    if (!submission || (submission.sender !== staff.district && submission.recipient !== staff.district)) return undefined;
+    return {
+      acknowledgedMessageId: submission.messageId,
+      acknowledgedEnvelopeDigest: submission.envelopeDigest,
+      signedBy: { officer: staff.username },
+      signedAt: this.clock.now().toISOString(),
+    };
+  }
+
+  private async send(staff: StaffPrincipal, input: { caseNumber: string; messageType: string; payload: Record<string, unknown> }) {
+    if (!isMessageType(input.messageType) || input.messageType === MessageType.CASE_SUBMISSION) {
+      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `${input.messageType} is not a step the console sends on an existing case.`);
+    }
+    const record = await this.store.findCase(input.caseNumber);
+    if (!record || (record.collectingDistrict !== staff.district && record.approvingDistrict !== staff.district)) {
+      throw new CaseError(CaseErrorCode.NOT_A_PARTY, `Only the two districts of case ${input.caseNumber} may act on it.`);
+    }
+    const approving = record.approvingDistrict === staff.district;
+    const role = approving ? StaffRole.APPROVING_OFFICER : StaffRole.DESK_CLERK;
+    if (!staff.roles.includes(role)) {
+      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `Steps of the ${approving ? 'approving' : 'collecting'} district need the ${role} role.`);
+    }
+    if (!this.signer.canSign(staff.district)) {
+      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `${staff.district} signs its messages in its own system; this gateway holds no key for it.`);
+    }
+    const contractId = CONTRACT_ID_BY_TYPE[input.messageType];
+    // The newest version the sending district declares; the gateway converts for the recipient if needed.
+    const version = [...(this.policy.alliance.district(staff.district)?.acceptsContracts[contractId] ?? ['1.0.0'])].sort(compareSemver).pop()!;
+    const body: EnvelopeBody = {
+      messageId: this.ids.next(),
+      caseNumber: record.caseNumber,
+      collaborationId: record.collaborationId,
+      sender: staff.district,
+      recipient: approving ? record.collectingDistrict : record.approvingDistrict,
+      messageType: input.messageType,
+      sentAt: this.clock.now().toISOString(),
+      payload: input.payload,
+    };
+    const envelope = await this.signer.sign(staff.district, body, { id: contractId, version });
+    return this.accept.execute({ envelope, callerDistrict: staff.district, sizeBytes: Buffer.byteLength(envelope) });
+  }
+}
