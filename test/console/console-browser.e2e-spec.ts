@@ -19,12 +19,15 @@ describe('desk console in chromium', () => {
   let browser: Browser;
   let page: Page;
   let clerk: ProvisionedAccount;
+  let officer: ProvisionedAccount;
   const caseNumber = demoCaseNumber('HZ-ZHONGKAI');
 
   beforeAll(async () => {
     db = await createTestDatabase();
     stack = await startStack({ databaseUrl: db.url, amqpPrefix: uniquePrefix('browser') });
-    clerk = (await stack.gateway.partnerApp.get(ProvisionDemoStaffUseCase).execute()).find((a) => a.district === 'HZ-ZHONGKAI')!;
+    const accounts = await stack.gateway.partnerApp.get(ProvisionDemoStaffUseCase).execute();
+    clerk = accounts.find((a) => a.district === 'HZ-ZHONGKAI')!;
+    officer = accounts.find((a) => a.district === '440303')!;
     const signed = await signedMessage(stack.signingKey('HZ-ZHONGKAI'), {
       caseNumber,
       collaborationId: uuidv7(),
@@ -55,7 +58,7 @@ describe('desk console in chromium', () => {
     }
   }
 
-  it('signs in with TOTP, lists the case, opens it, switches to English, signs out — by keyboard where a clerk would', async () => {
+  it('signs in with TOTP, lists the case, opens it by keyboard, the partner signs for it with the button, English, sign out', async () => {
     await step('login', async () => {
       await page.goto(`${stack.gateway.consoleUrl}/console/`);
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
@@ -82,6 +85,23 @@ describe('desk console in chromium', () => {
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await page.getByRole('tab', { name: 'Collected for partners' }).waitFor();
       expect(await page.getByRole('row', { name: new RegExp(caseNumber) }).textContent()).toContain('DISPATCHED');
+    });
+    await step('acknowledge', async () => {
+      // Luohu's approving officer, in a browser of their own, signs for the case (签收) with the button.
+      const other = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: 'zh-CN' })).newPage();
+      await other.goto(`${stack.gateway.consoleUrl}/console/`);
+      await other.getByLabel('用户名').fill(officer.username);
+      await other.getByLabel('密码').fill(officer.password);
+      await other.getByLabel('动态验证码（6位）').fill((URI.parse(officer.otpauthUri) as TOTP).generate());
+      await other.getByRole('button', { name: '登录' }).click();
+      await other.getByRole('tab', { name: '收到待办' }).click();
+      await other.getByRole('cell', { name: caseNumber }).click();
+      await other.getByRole('button', { name: 'case.acknowledgement' }).click();
+      expect(await other.getByLabel(/消息内容/).inputValue()).toContain('acknowledgedMessageId');
+      await other.getByRole('button', { name: '签名并发送' }).click();
+      await other.getByRole('status').filter({ hasText: '已受理' }).waitFor();
+      expect(await other.locator('#case-facts').textContent()).toContain('已签收');
+      await other.context().close();
     });
     await step('logout', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();

@@ -3,6 +3,7 @@ import { compareSemver } from '@tongban/contracts';
 import { CONTRACT_ID_BY_TYPE, EnvelopeBody, isMessageType, MessageType } from '@tongban/envelope';
 import { AcceptMessageUseCase } from '../accept-message/accept-message.usecase';
 import { CaseError, CaseErrorCode } from '../case-error';
+import { payloadToPartner } from '../catalogue/partner-codes';
 import { Clock, IdGenerator } from '../ports/clock.port';
 import { ExchangePolicy } from '../ports/exchange-policy.port';
 import { HandoffStore } from '../ports/handoff-store.port';
@@ -93,7 +94,8 @@ export class SendFromConsoleUseCase {
       recipient: approving ? record.collectingDistrict : record.approvingDistrict,
       messageType: input.messageType,
       sentAt: this.clock.now().toISOString(),
-      payload: input.payload,
+      // Staff enter canonical values; a district whose system speaks its own codes signs those.
+      payload: payloadToPartner(this.policy.alliance.district(staff.district)!, contractId, input.payload) ?? input.payload,
     };
     const envelope = await this.signer.sign(staff.district, body, { id: contractId, version });
     return this.accept.execute({ envelope, callerDistrict: staff.district, sizeBytes: Buffer.byteLength(envelope) });
