@@ -1,6 +1,6 @@
 import { ProvisionDemoStaffUseCase, type ProvisionedAccount } from '@tongban/cases';
-import { MessageType } from '@tongban/envelope';
-import { demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
+import { MessageType, sha256Digest } from '@tongban/envelope';
+import { demoCaseNumber, demoLifecyclePayload, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
 import { readFileSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { TOTP, URI } from 'otpauth';
@@ -144,6 +144,55 @@ describe('desk console: staff accounts and sessions', () => {
     // The collecting side cannot sign for its own case: refused by the same rules, with the allowed actions.
     const wrongSide = await call(`${path}/messages`, { method: 'POST', cookie: zhongkai, csrf: csrfOf.get('HZ-ZHONGKAI'), body: { messageType: 'case.acknowledgement', payload: template } });
     expect({ status: wrongSide.status, body: await wrongSide.json() }).toMatchObject({ status: 409, body: { code: 'ACTION_NOT_ALLOWED' } });
+  });
+
+  it('takes the applicant’s rating at the window (round 1, one re-rating) and lists bad ratings for the supervisor', async () => {
+    const A = 'HZ-ZHONGKAI';
+    const B = '440303';
+    const caseNumber = demoCaseNumber(A);
+    const collaborationId = uuidv7();
+    const step = async (from: string, messageType: MessageType, payload: Record<string, unknown>) => {
+      const signed = await signedMessage(stack.signingKey(from), { caseNumber, collaborationId, sender: from, recipient: from === A ? B : A, messageType, payload });
+      expect({ messageType, status: (await stack.client(from).submit(signed.envelope)).status }).toEqual({ messageType, status: 202 });
+      return signed;
+    };
+    // An immediate case (即办件) walked to delivery through the partner API.
+    const submission = await step(A, MessageType.CASE_SUBMISSION, { ...demoSubmissionPayload(stack.config.alliance, A, B), caseType: '1' });
+    await step(B, MessageType.CASE_ACKNOWLEDGEMENT, {
+      acknowledgedMessageId: submission.body.messageId,
+      acknowledgedEnvelopeDigest: sha256Digest(submission.envelope),
+      signedBy: { officer: 'approver-01' },
+      signedAt: new Date().toISOString(),
+    });
+    for (const [from, type, variant] of [
+      [B, MessageType.ACCEPTANCE, undefined],
+      [B, MessageType.CONCLUSION, 'mail'],
+      [B, MessageType.RESULT_RETURN, 'mail'],
+      [A, MessageType.DELIVERY_CONFIRMATION, undefined],
+    ] as const) {
+      await step(from, type, demoLifecyclePayload(type, variant));
+    }
+
+    const a = account(A);
+    // This clerk already used this and the next 30-second code; rather than wait for a third, forget them.
+    await query(`UPDATE staff_accounts SET last_totp_step = NULL WHERE username = $1`, [a.username]);
+    const signedIn = await call('/console/api/login', { method: 'POST', body: { username: a.username, password: a.password, totp: code(a) } });
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
+    const rate = (level: string, comment?: string) =>
+      call(`/console/api/cases/${encodeURIComponent(caseNumber)}/rating`, {
+        method: 'POST',
+        cookie,
+        csrf: csrfToken,
+        body: { target: 'WINDOW_SERVICE', level, indicatorCodes: ['WAITING_TIME'], ...(comment ? { comment } : {}) },
+      });
+    expect((await rate('VERY_DISSATISFIED', '等了一个小时')).status).toBe(202);
+    const followUps = (await (await call('/console/api/follow-ups', { cookie })).json()) as { followUps: Array<Record<string, unknown>> };
+    expect(followUps.followUps).toEqual([expect.objectContaining({ caseNumber, level: 'VERY_DISSATISFIED', round: 1, comment: '等了一个小时' })]);
+    expect((await rate('SATISFIED')).status).toBe(202); // the one re-rating (二次评价)
+    const third = await rate('VERY_SATISFIED');
+    expect({ status: third.status, body: await third.json() }).toMatchObject({ status: 409, body: { code: 'ACTION_NOT_ALLOWED' } });
+    expect((await call('/console/rate.html')).status).toBe(200);
   });
 
   it('locks an account after 5 failed sign-ins, and rate-limits sign-in per address and account', async () => {

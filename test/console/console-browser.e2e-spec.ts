@@ -97,7 +97,8 @@ describe('desk console in chromium', () => {
       await other.getByRole('tab', { name: '收到待办' }).click();
       await other.getByRole('cell', { name: caseNumber }).click();
       await other.getByRole('button', { name: 'case.acknowledgement' }).click();
-      expect(await other.getByLabel(/消息内容/).inputValue()).toContain('acknowledgedMessageId');
+      // The form fills in from the server (the submission's id and digest) after the click.
+      await other.waitForFunction("document.getElementById('step-payload').value.includes('acknowledgedMessageId')");
       await other.getByRole('button', { name: '签名并发送' }).click();
       await other.getByRole('status').filter({ hasText: '已受理' }).waitFor();
       expect(await other.locator('#case-facts').textContent()).toContain('已签收');

@@ -44,3 +44,4 @@ export * from './staff/login.usecase';
 export * from './staff/provision-staff.usecase';
 export * from './console/console.usecases';
 export * from './console/send-from-console.usecase';
+export * from './console/rating.usecase';

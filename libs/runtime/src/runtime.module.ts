@@ -21,6 +21,7 @@ import {
   ConsoleQueriesUseCase,
   DistrictSigner,
   PasswordHasher,
+  RatingUseCase,
   SendFromConsoleUseCase,
   ProvisionDemoStaffUseCase,
   StaffLoginUseCase,
@@ -57,6 +58,7 @@ const USE_CASES = [
   ProvisionDemoStaffUseCase,
   ConsoleQueriesUseCase,
   SendFromConsoleUseCase,
+  RatingUseCase,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CaseError, CaseErrorCode, ConsoleQueriesUseCase, SendFromConsoleUseCase, type StaffPrincipal } from '@tongban/cases';
+import { CaseError, CaseErrorCode, ConsoleQueriesUseCase, RatingUseCase, SATISFACTION_LEVELS, SendFromConsoleUseCase, StaffRole, type StaffPrincipal } from '@tongban/cases';
 import { isMessageType, MessageType } from '@tongban/envelope';
 import { demoLifecyclePayload } from '@tongban/partner-client';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentStaff, StaffSessionGuard } from './staff-session.guard';
 
 export class CaseListQueryDto {
@@ -22,6 +22,13 @@ export class SendStepDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) @IsObject() payload!: Record<string, unknown>;
 }
 
+export class RatingDto {
+  @ApiProperty({ enum: ['WINDOW_SERVICE', 'CASE_HANDLING'] }) @IsIn(['WINDOW_SERVICE', 'CASE_HANDLING']) target!: 'WINDOW_SERVICE' | 'CASE_HANDLING';
+  @ApiProperty({ enum: SATISFACTION_LEVELS }) @IsIn([...SATISFACTION_LEVELS]) level!: (typeof SATISFACTION_LEVELS)[number];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(32, { each: true }) indicatorCodes?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) comment?: string;
+}
+
 /** The console's reads: what the district can collect, its case lists, one case. */
 @ApiTags('console')
 @Controller('console/api')
@@ -30,6 +37,7 @@ export class ConsoleCasesController {
   constructor(
     private readonly queries: ConsoleQueriesUseCase,
     private readonly send_: SendFromConsoleUseCase,
+    private readonly rating: RatingUseCase,
   ) {}
 
   @Get('catalogue')
@@ -72,6 +80,20 @@ export class ConsoleCasesController {
     } catch {
       throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `No console form for ${messageType} yet (it needs an uploaded file).`);
     }
+  }
+
+  @Post('cases/:caseNumber/rating')
+  @HttpCode(202)
+  @ApiOperation({ summary: '好差评 at the window: the applicant’s rating (round 1, or 2 once), sent as the case’s evaluation; needs the CSRF header' })
+  rate(@CurrentStaff() staff: StaffPrincipal, @Param('caseNumber') caseNumber: string, @Body() body: RatingDto, @Ip() ip: string) {
+    return this.rating.rate(staff, caseNumber, { target: body.target, level: body.level, indicatorCodes: body.indicatorCodes ?? [], ...(body.comment ? { comment: body.comment } : {}) }, ip);
+  }
+
+  @Get('follow-ups')
+  @ApiOperation({ summary: 'Bad ratings (差评) on the district’s cases, for the supervisor’s call-back' })
+  followUps(@CurrentStaff() staff: StaffPrincipal) {
+    if (!staff.roles.includes(StaffRole.SUPERVISOR)) throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, 'The follow-up list is for supervisors.');
+    return this.rating.followUps(staff);
   }
 
   @Get('cases/:caseNumber')

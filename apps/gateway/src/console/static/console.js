@@ -9,7 +9,7 @@ const TEXT = {
     apply: '筛选', caseNumber: '办件编号', item: '事项', due: '承诺时限', more: '更多', back: '返回列表', allowed: '可办理的操作',
     timeline: '办理过程', daysLeft: (n) => (n >= 0 ? `剩 ${n} 个工作日` : `已超期 ${-n} 个工作日`), noDue: '未受理',
     badLogin: '用户名、密码或动态验证码不正确', locked: '账号已锁定，请稍后再试', limited: '尝试过于频繁，请稍后再试', lang: 'English',
-    none: '暂无办件', payload: '消息内容（JSON，按需修改后发送）', send: '签名并发送', sent: '已受理，回执已签发', refused: '被拒绝', facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
+    none: '暂无办件', rate: '请申请人评价（好差评）', payload: '消息内容（JSON，按需修改后发送）', send: '签名并发送', sent: '已受理，回执已签发', refused: '被拒绝', facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
   },
   en: {
     title: 'Tongban · cross-region desk', signIn: 'Sign in', username: 'User name', password: 'Password', totp: 'One-time code (6 digits)', logout: 'Sign out',
@@ -17,7 +17,7 @@ const TEXT = {
     overdueOnly: 'Overdue only', apply: 'Filter', caseNumber: 'Case number', item: 'Item', due: 'Promised by', more: 'More', back: 'Back to the list',
     allowed: 'Actions open to you', timeline: 'Timeline', daysLeft: (n) => (n >= 0 ? `${n} working days left` : `overdue by ${-n} working days`),
     noDue: 'not accepted yet', badLogin: 'Wrong user name, password or one-time code', locked: 'The account is locked; try again later',
-    limited: 'Too many attempts; try again later', lang: '中文', none: 'No cases', payload: 'Message content (JSON; edit, then send)',
+    limited: 'Too many attempts; try again later', lang: '中文', none: 'No cases', rate: 'Applicant rating (好差评)', payload: 'Message content (JSON; edit, then send)',
     send: 'Sign and send', sent: 'Accepted; receipt issued', refused: 'Refused',
     facts: { state: 'State', collecting: 'Collecting district', approving: 'Approving district', promised: 'Promised by', statutory: 'Statutory limit' },
   },
@@ -73,7 +73,10 @@ async function start() {
   else showLogin();
 }
 
+let me = null;
+
 async function enter(staff) {
+  me = staff;
   $('who').textContent = `${staff.displayName}（${staff.username}）`;
   const catalogue = await (await api('/console/api/catalogue')).json();
   $('filter-partner').replaceChildren(new Option(t('all'), ''), ...catalogue.partners.map((p) => new Option(lang === 'zh-CN' ? p.name : p.nameEn, p.id)));
@@ -120,6 +123,10 @@ async function openCase(caseNumber) {
       return button;
     }),
   );
+  if (c.allowedActions.includes('case.evaluation') && c.collectingDistrict === me?.district) {
+    const rate = Object.assign(document.createElement('a'), { href: `/console/rate.html?case=${encodeURIComponent(c.caseNumber)}&target=WINDOW_SERVICE`, textContent: t('rate'), target: '_blank' });
+    $('case-actions').append(rate);
+  }
   $('step-form').hidden = true;
   current = c.caseNumber;
   $('case-timeline').replaceChildren(...c.timeline.map((m) => Object.assign(document.createElement('li'), { textContent: `${m.acceptedAt.replace('T', ' ').slice(0, 19)}  ${m.messageType}  ${m.sender} → ${m.recipient}  (${m.status})` })));
