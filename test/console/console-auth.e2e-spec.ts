@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { TOTP, URI } from 'otpauth';
 import { Agent, fetch } from 'undici';
-import { Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
+import { Stack, createTestDatabase, eventually, startStack, submitDemoCase, uniquePrefix } from '../support/harness';
 
 /** Staff sign-in for the desk console on PostgreSQL: two factors, cookies, CSRF, lock-out, rate limit, audit. */
 describe('desk console: staff accounts and sessions', () => {
@@ -90,16 +90,8 @@ describe('desk console: staff accounts and sessions', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
 
     // A case collected at Zhongkai for Luohu, through the partner API.
-    const caseNumber = demoCaseNumber('HZ-ZHONGKAI');
-    const signed = await signedMessage(stack.signingKey('HZ-ZHONGKAI'), {
-      caseNumber,
-      collaborationId: uuidv7(),
-      sender: 'HZ-ZHONGKAI',
-      recipient: '440303',
-      messageType: MessageType.CASE_SUBMISSION,
-      payload: demoSubmissionPayload(stack.config.alliance, 'HZ-ZHONGKAI', '440303'),
-    });
-    expect((await stack.client('HZ-ZHONGKAI').submit(signed.envelope)).status).toBe(202);
+    const submission = await submitDemoCase(stack, 'HZ-ZHONGKAI', '440303');
+    const { caseNumber } = submission;
 
     const session = async (district: string) => {
       const a = account(district);
@@ -132,7 +124,7 @@ describe('desk console: staff accounts and sessions', () => {
     // through the same use case as the partner API; Zhongkai's system receives it by pull.
     const path = `/console/api/cases/${encodeURIComponent(caseNumber)}`;
     const template = (await (await call(`${path}/templates/case.acknowledgement`, { cookie: luohu })).json()) as Record<string, unknown>;
-    expect(template).toMatchObject({ acknowledgedMessageId: signed.body.messageId, signedBy: { officer: 'desk-440303' } });
+    expect(template).toMatchObject({ acknowledgedMessageId: submission.messageId, signedBy: { officer: 'desk-440303' } });
     const noCsrf = await call(`${path}/messages`, { method: 'POST', cookie: luohu, body: { messageType: 'case.acknowledgement', payload: template } });
     expect(noCsrf.status).toBe(403);
     const sent = await call(`${path}/messages`, { method: 'POST', cookie: luohu, csrf: csrfOf.get('440303'), body: { messageType: 'case.acknowledgement', payload: template } });

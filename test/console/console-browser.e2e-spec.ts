@@ -1,12 +1,9 @@
 import { ProvisionDemoStaffUseCase, type ProvisionedAccount } from '@tongban/cases';
-import { MessageType } from '@tongban/envelope';
-import { demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTP, URI } from 'otpauth';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { v7 as uuidv7 } from 'uuid';
-import { ROOT_DIR, Stack, createTestDatabase, startStack, uniquePrefix } from '../support/harness';
+import { ROOT_DIR, Stack, createTestDatabase, startStack, submitDemoCase, uniquePrefix } from '../support/harness';
 
 /** Debian's chromium (installed by .ci/run); a missing browser fails the run, it is never skipped. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,7 +17,7 @@ describe('desk console in chromium', () => {
   let page: Page;
   let clerk: ProvisionedAccount;
   let officer: ProvisionedAccount;
-  const caseNumber = demoCaseNumber('HZ-ZHONGKAI');
+  let caseNumber: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -28,15 +25,7 @@ describe('desk console in chromium', () => {
     const accounts = await stack.gateway.partnerApp.get(ProvisionDemoStaffUseCase).execute();
     clerk = accounts.find((a) => a.district === 'HZ-ZHONGKAI')!;
     officer = accounts.find((a) => a.district === '440303')!;
-    const signed = await signedMessage(stack.signingKey('HZ-ZHONGKAI'), {
-      caseNumber,
-      collaborationId: uuidv7(),
-      sender: 'HZ-ZHONGKAI',
-      recipient: '440303',
-      messageType: MessageType.CASE_SUBMISSION,
-      payload: demoSubmissionPayload(stack.config.alliance, 'HZ-ZHONGKAI', '440303'),
-    });
-    expect((await stack.client('HZ-ZHONGKAI').submit(signed.envelope)).status).toBe(202);
+    ({ caseNumber } = await submitDemoCase(stack, 'HZ-ZHONGKAI', '440303'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     // The gateway's certificate comes from the alliance CA, which this throwaway profile does not know.
     page = await (await browser.newContext({ ignoreHTTPSErrors: true, locale: 'zh-CN', viewport: { width: 1280, height: 800 } })).newPage();

@@ -1,24 +1,14 @@
-import { ArchiveLedgerUseCase, Clock } from '@tongban/cases';
-import { MessageType } from '@tongban/envelope';
-import { demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
+import { ArchiveLedgerUseCase } from '@tongban/cases';
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
-import { ROOT_DIR, Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
+import { MovableClock, ROOT_DIR, Stack, createTestDatabase, eventually, startStack, submitDemoCase, uniquePrefix } from '../support/harness';
 
 const CLI = join(ROOT_DIR, 'dist', 'apps', 'cli', 'src', 'main.js');
 
-/** The exchange's clock, moved months ahead so that today's entries are past the online period. */
-class MovableClock extends Clock {
-  offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-}
-
 /** Entries past the online period move to chained archive files before they leave the database. */
 describe('ledger archives', () => {
+  // Starts now; moved months ahead so that today's entries are past the online period.
   const clock = new MovableClock();
   let stack: Stack;
   let db: { url: string; drop(): Promise<void> };
@@ -32,19 +22,6 @@ describe('ledger archives', () => {
     await stack?.stop();
     await db?.drop();
   });
-
-  async function submitCase(): Promise<void> {
-    const signed = await signedMessage(stack.signingKey('HZ-ZHONGKAI'), {
-      caseNumber: demoCaseNumber('HZ-ZHONGKAI'),
-      collaborationId: uuidv7(),
-      sender: 'HZ-ZHONGKAI',
-      recipient: '440303',
-      messageType: MessageType.CASE_SUBMISSION,
-      payload: demoSubmissionPayload(stack.config.alliance, 'HZ-ZHONGKAI', '440303'),
-      sentAt: clock.now().toISOString(),
-    });
-    expect((await stack.client('HZ-ZHONGKAI').submit(signed.envelope)).status).toBe(202);
-  }
 
   /** Waits until every entry is in a signed checkpoint. */
   async function checkpointed(): Promise<number> {
@@ -60,18 +37,18 @@ describe('ledger archives', () => {
 
   it('archives what is older than 6 months into files that chain and rebuild the signed root; proofs and the self-check go on', async () => {
     const archive = stack.gateway.partnerApp.get(ArchiveLedgerUseCase);
-    await submitCase();
+    await submitDemoCase(stack, 'HZ-ZHONGKAI', '440303');
     const firstSize = await checkpointed();
     expect(await archive.execute(6)).toEqual({ archived: 0 }); // nothing is 6 months old yet
 
-    clock.offsetMs = 200 * 86_400_000; // ~6.5 months later
+    clock.advance(200 * 86_400_000); // ~6.5 months later
     const first = await archive.execute(6);
     expect(first).toMatchObject({ archived: firstSize, leaves: { first: 0, last: firstSize - 1 } });
     expect(await query(`SELECT count(*)::int AS n FROM ledger_entries WHERE id IN (SELECT entry_id FROM ledger_leaves WHERE leaf_index < $1)`, [firstSize])).toEqual([{ n: 0 }]);
 
-    await submitCase(); // a new case, at the moved clock
+    await submitDemoCase(stack, 'HZ-ZHONGKAI', '440303'); // a new case, at the moved clock
     const secondSize = await checkpointed();
-    clock.offsetMs += 200 * 86_400_000;
+    clock.advance(200 * 86_400_000);
     const second = await archive.execute(6);
     expect(second).toMatchObject({ leaves: { first: firstSize, last: secondSize - 1 } });
 

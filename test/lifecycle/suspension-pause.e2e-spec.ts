@@ -1,22 +1,10 @@
-import { Clock } from '@tongban/cases';
 import { MessageType, sha256Digest } from '@tongban/envelope';
 import { demoCaseNumber, demoLifecyclePayload, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
 import { v7 as uuidv7 } from 'uuid';
-import { Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
+import { MovableClock, Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
 
 const A = 'HZ-ZHONGKAI'; // collecting hall
 const B = '440303'; // approving jurisdiction: its calendar (national, 2026) decides
-
-/** The exchange's clock, moved by the test from one working day to another instead of sleeping. */
-class MovableClock extends Clock {
-  private current = new Date('2026-03-02T02:00:00Z');
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
 
 interface Deadlines {
   promisedDueAt: string;
@@ -30,7 +18,7 @@ interface Deadlines {
  * Times are the gateway's own (when it accepted each message), so the test moves the gateway's clock.
  */
 describe('suspended working days extend the due dates, on PostgreSQL + RabbitMQ', () => {
-  const clock = new MovableClock();
+  const clock = new MovableClock('2026-03-02T02:00:00Z'); // a Monday, 10:00 in Beijing
   let stack: Stack;
   let db: { url: string; drop(): Promise<void> };
 

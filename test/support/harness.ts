@@ -3,8 +3,9 @@ import { bootstrapGateway, RunningGateway } from '@tongban/app-gateway';
 import { bootstrapWorker, RunningWorker } from '@tongban/app-worker';
 import { AppConfig, loadConfig } from '@tongban/config';
 import { Clock } from '@tongban/cases';
-import { SigningKey } from '@tongban/envelope';
-import { PartnerClient } from '@tongban/partner-client';
+import { MessageType, SigningKey } from '@tongban/envelope';
+import { PartnerClient, demoCaseNumber, demoSubmissionPayload, signedMessage } from '@tongban/partner-client';
+import { v7 as uuidv7 } from 'uuid';
 import { issueDevelopmentPki, pkiLayout } from '@tongban/pki';
 import { createRuntime, Runtime } from '@tongban/runtime';
 import { createHash } from 'node:crypto';
@@ -173,4 +174,52 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The exchange's clock for tests that move time across working days or months instead of sleeping. */
+export class MovableClock extends Clock {
+  private current: Date;
+
+  constructor(start: string | Date = new Date()) {
+    super();
+    this.current = new Date(start);
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  set(at: string | Date): void {
+    this.current = new Date(at);
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/**
+ * A demo case submitted from `from` to `to` through the partner API (expects 202); `sentAt` defaults
+ * to the stack's clock so it stays in the gateway's window when a test moved time.
+ */
+export async function submitDemoCase(
+  stack: Stack,
+  from: string,
+  to: string,
+  opts: { caseType?: string; sentAt?: string } = {},
+): Promise<{ caseNumber: string; collaborationId: string; messageId: string; envelope: string }> {
+  const caseNumber = demoCaseNumber(from);
+  const collaborationId = uuidv7();
+  const signed = await signedMessage(stack.signingKey(from), {
+    caseNumber,
+    collaborationId,
+    sender: from,
+    recipient: to,
+    messageType: MessageType.CASE_SUBMISSION,
+    payload: { ...demoSubmissionPayload(stack.config.alliance, from, to), ...(opts.caseType ? { caseType: opts.caseType } : {}) },
+    sentAt: opts.sentAt ?? stack.runtime.clock.now().toISOString(),
+  });
+  const response = await stack.client(from).submit(signed.envelope);
+  if (response.status !== 202) throw new Error(`submission refused: ${response.status} ${JSON.stringify(response.body)}`);
+  return { caseNumber, collaborationId, messageId: signed.body.messageId, envelope: signed.envelope };
 }

@@ -131,6 +131,7 @@ export class TypeOrmLedgerStore extends LedgerStore {
     // A district's entries: it sent, received or acted, or the entry belongs to one of its cases.
     const touches = (p: string) =>
       `(${p} IN (e.sender, e.recipient, e.actor) OR EXISTS (SELECT 1 FROM cases c WHERE c.case_number = e.case_number AND ${p} IN (c.collecting_district, c.approving_district)))`;
+    if (f.rowId) add((p) => `e.id = ${p}::bigint`, f.rowId);
     if (f.caseNumber) add((p) => `e.case_number = ${p}`, f.caseNumber);
     if (f.messageId) add((p) => `e.message_id = ${p}::uuid`, f.messageId);
     if (f.messageType) add((p) => `e.message_type = ${p}`, f.messageType);
@@ -162,14 +163,6 @@ export class TypeOrmLedgerStore extends LedgerStore {
     return rows.length ? toStored(rows[0]) : null;
   }
 
-  async findEntryAt(leafIndex: number): Promise<StoredLedgerEntry | null> {
-    const rows: Row[] = await this.db.query(
-      `SELECT ${ENTRY_COLUMNS}, l.leaf_index FROM ledger_leaves l JOIN ledger_entries e ON e.id = l.entry_id WHERE l.leaf_index = $1`,
-      [leafIndex],
-    );
-    return rows.length ? toStored(rows[0]) : null;
-  }
-
   async leavesWithEntries(from: number, limit: number): Promise<LedgerLeafRow[]> {
     const rows: Row[] = await this.db.query(
       `SELECT l.leaf_index, l.leaf_hash, l.entry_id AS leaf_entry_id, ${ENTRY_COLUMNS},
@@ -184,14 +177,6 @@ export class TypeOrmLedgerStore extends LedgerStore {
       entry: r.id === null ? null : toStored(r),
       archived: r.archived === true,
     }));
-  }
-
-  async countUnsequencedBefore(before: Date): Promise<number> {
-    const [{ n }] = await this.db.query(
-      `SELECT count(*)::int AS n FROM ledger_entries e WHERE e.at < $1 AND NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.entry_id = e.id)`,
-      [before],
-    );
-    return n;
   }
 
   async lastArchive(): Promise<LedgerArchiveRecord | null> {
@@ -253,7 +238,7 @@ export class TypeOrmLedgerStore extends LedgerStore {
 }
 
 /** The entry exactly as it is hashed: optional members only when set, times as RFC 3339 UTC with milliseconds. */
-export function toEntry(r: Row): LedgerEntry {
+function toEntry(r: Row): LedgerEntry {
   const entry: Record<string, unknown> = { v: 1, id: r.entry_id, kind: r.kind, at: (r.at as Date).toISOString(), actor: r.actor };
   const optional: Array<[string, unknown]> = [
     ['caseNumber', r.case_number],

@@ -11,7 +11,6 @@ import {
   verifyEnvelope,
 } from '@tongban/envelope';
 import { CaseError, CaseErrorCode } from '../case-error';
-import { MessageStatus } from '../case-state';
 import { allowedActions } from '../catalogue/allowed-actions';
 import { MessageCatalogue } from '../catalogue/message-catalogue';
 import { Clock, IdGenerator } from '../ports/clock.port';
@@ -23,6 +22,7 @@ import {
   DuplicateMessageError,
   HandoffStore,
   StoredMessage,
+  acceptedMessage,
 } from '../ports/handoff-store.port';
 import { GatewaySigner, OutboxSignal } from '../ports/message-publisher.port';
 import { NegotiatedContract, negotiateContract } from '../catalogue/contract-negotiation';
@@ -156,7 +156,7 @@ export class AcceptMessageUseCase {
       gateway: this.signer.gatewayId,
       status: 'ACCEPTED',
     });
-    const message: StoredMessage = {
+    const message = acceptedMessage({
       messageId: body.messageId,
       caseNumber: body.caseNumber,
       collaborationId: body.collaborationId,
@@ -172,13 +172,6 @@ export class AcceptMessageUseCase {
       acceptedAt: receivedAt,
       receiptId,
       receipt,
-      status: MessageStatus.ACCEPTED,
-      queuedAt: null,
-      deliveredAt: null,
-      acknowledgedAt: null,
-      deadLetteredAt: null,
-      deadLetterReason: null,
-      replayCount: 0,
       deliveredContractVersion: negotiated.version,
       conversion: forRecipient
         ? await this.signer.signConversion({
@@ -192,7 +185,7 @@ export class AcceptMessageUseCase {
             payload: forRecipient.payload,
           })
         : null,
-    };
+    });
     try {
       // The material links go in the same transaction: a refused message leaves no link behind.
       await this.store.commitAccepted(message, change, materialDigests);

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CONTRACT_ID_BY_TYPE, EnvelopeBody, MessageType, canonicalJson, sha256Digest } from '@tongban/envelope';
-import { MessageStatus } from '../case-state';
 import { Clock, IdGenerator } from '../ports/clock.port';
-import { CaseConflictError, DueDeadline, HandoffStore, StoredMessage } from '../ports/handoff-store.port';
+import { CaseConflictError, DueDeadline, HandoffStore, StoredMessage, acceptedMessage } from '../ports/handoff-store.port';
 import { GatewaySigner, OutboxSignal } from '../ports/message-publisher.port';
 
 /** The envelope sender of what the gateway itself says; its keys are the gateway's published ones. */
@@ -91,7 +90,7 @@ export class EmitDeadlineEventsUseCase {
       gateway: this.signer.gatewayId,
       status: 'ACCEPTED',
     });
-    return {
+    return acceptedMessage({
       messageId: body.messageId,
       caseNumber: due.caseNumber,
       collaborationId: due.collaborationId,
@@ -107,15 +106,8 @@ export class EmitDeadlineEventsUseCase {
       acceptedAt: now,
       receiptId,
       receipt,
-      status: MessageStatus.ACCEPTED,
-      queuedAt: null,
-      deliveredAt: null,
-      acknowledgedAt: null,
-      deadLetteredAt: null,
-      deadLetterReason: null,
-      replayCount: 0,
       deliveredContractVersion: contract.version,
       conversion: null,
-    };
+    });
   }
 }

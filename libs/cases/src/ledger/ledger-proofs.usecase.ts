@@ -128,8 +128,7 @@ export class LedgerProofsUseCase {
   private async visible(stored: StoredLedgerEntry, viewer: { district?: string; scope?: readonly string[] }): Promise<boolean> {
     const filter = viewerFilter(viewer);
     if (!filter.district && !filter.scope) return true;
-    const found = await this.store.findEntries({ ...filter, afterRowId: String(BigInt(stored.rowId) - 1n), limit: 1 });
-    return found.length === 1 && found[0].rowId === stored.rowId;
+    return (await this.store.findEntries({ ...filter, rowId: stored.rowId, limit: 1 })).length === 1;
   }
 }
 

@@ -77,6 +77,26 @@ export interface StoredMessage {
   conversion: string | null;
 }
 
+/** The delivery-lifecycle fields of a message just accepted: not queued, delivered or dead-lettered yet. */
+export type AcceptedMessageFields = Omit<
+  StoredMessage,
+  'status' | 'queuedAt' | 'deliveredAt' | 'acknowledgedAt' | 'deadLetteredAt' | 'deadLetterReason' | 'replayCount'
+>;
+
+/** A message as it is stored at acceptance, whoever accepted it (a partner's, or the gateway's own). */
+export function acceptedMessage(fields: AcceptedMessageFields): StoredMessage {
+  return {
+    ...fields,
+    status: MessageStatus.ACCEPTED,
+    queuedAt: null,
+    deliveredAt: null,
+    acknowledgedAt: null,
+    deadLetteredAt: null,
+    deadLetterReason: null,
+    replayCount: 0,
+  };
+}
+
 /** What accepting a message does to its case: open it, or move it from one state to another. */
 export type CaseChange =
   | { kind: 'open'; record: CaseRecord }

@@ -23,6 +23,8 @@ export interface StoredCheckpoint {
 }
 
 export interface LedgerEntryFilter {
+  /** One entry by row id (with the district/scope filters: may the viewer see it?). */
+  rowId?: string;
   caseNumber?: string;
   messageId?: string;
   messageType?: string;
@@ -76,11 +78,8 @@ export abstract class LedgerStore {
   abstract addCosignature(treeSize: number, district: string, jws: string, at: Date): Promise<boolean>;
   abstract findEntries(filter: LedgerEntryFilter): Promise<StoredLedgerEntry[]>;
   abstract findEntry(entryId: string): Promise<StoredLedgerEntry | null>;
-  abstract findEntryAt(leafIndex: number): Promise<StoredLedgerEntry | null>;
   /** Leaves in index order from `from`, with their entries, for the self-check. */
   abstract leavesWithEntries(from: number, limit: number): Promise<LedgerLeafRow[]>;
-  /** Entry rows never sequenced although older than `before` (the sequencer must have seen them). */
-  abstract countUnsequencedBefore(before: Date): Promise<number>;
   /** The latest archive file, if any: the next one starts after it and names its digest. */
   abstract lastArchive(): Promise<LedgerArchiveRecord | null>;
   /**
