@@ -125,6 +125,12 @@ describe('desk console: staff accounts and sessions', () => {
     const path = `/console/api/cases/${encodeURIComponent(caseNumber)}`;
     const template = (await (await call(`${path}/templates/case.acknowledgement`, { cookie: luohu })).json()) as Record<string, unknown>;
     expect(template).toMatchObject({ acknowledgedMessageId: submission.messageId, signedBy: { officer: 'desk-440303' } });
+    // The form is drawn from the contract in the version Luohu sends; deadline events are no district's to send.
+    const schema = await call('/console/api/contracts/case.acknowledgement', { cookie: luohu });
+    expect({ status: schema.status, body: await schema.json() }).toMatchObject({ status: 200, body: { $id: 'https://tongban.example/contracts/case-acknowledgement/1.0.0/schema.json', required: expect.arrayContaining(['signedAt']) } });
+    expect((await call('/console/api/contracts/case.acknowledgement')).status).toBe(401);
+    const gatewayOnly = await call('/console/api/contracts/case.deadline-event', { cookie: luohu });
+    expect({ status: gatewayOnly.status, body: await gatewayOnly.json() }).toMatchObject({ status: 400, body: { code: 'UNKNOWN_CONTRACT' } });
     const noCsrf = await call(`${path}/messages`, { method: 'POST', cookie: luohu, body: { messageType: 'case.acknowledgement', payload: template } });
     expect(noCsrf.status).toBe(403);
     const sent = await call(`${path}/messages`, { method: 'POST', cookie: luohu, csrf: csrfOf.get('440303'), body: { messageType: 'case.acknowledgement', payload: template } });

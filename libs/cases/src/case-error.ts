@@ -48,6 +48,10 @@ export enum CaseErrorCode {
   LEDGER_QUERY_INVALID = 'LEDGER_QUERY_INVALID',
   /** A list page cursor that this gateway did not hand out. */
   PAGE_CURSOR_INVALID = 'PAGE_CURSOR_INVALID',
+  /** 收件 in the console: the application fails the window's checks (check digits, checklist, waybill); `problems` names each field. */
+  INTAKE_INVALID = 'INTAKE_INVALID',
+  /** The staff member's roles do not include the one this console view needs (e.g. the dashboard: SUPERVISOR). */
+  ROLE_REQUIRED = 'ROLE_REQUIRED',
 }
 
 export class CaseError extends Error {

@@ -45,3 +45,8 @@ export * from './staff/provision-staff.usecase';
 export * from './console/console.usecases';
 export * from './console/send-from-console.usecase';
 export * from './console/rating.usecase';
+export * from './ports/dashboard-store.port';
+export * from './console/dashboard.figures';
+export * from './console/dashboard.usecase';
+export * from './console/step-contract.usecase';
+export * from './console/collect-case.usecase';

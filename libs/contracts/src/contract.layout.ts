@@ -48,6 +48,15 @@ export function readContractSchemas(dir: string): ContractSchemaFile[] {
   return files;
 }
 
+/** One contract version's schema.json, checked like readContractSchemas does (the $id must match). */
+export function readContractSchema(dir: string, id: string, version: string): Record<string, unknown> {
+  if (!CONTRACT_ID_RE.test(id) || !isSemver(version)) {
+    // Names a folder under dir: never let a caller climb out of it.
+    throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `"${id}@${version}" is not a contract id and version`, { id, version });
+  }
+  return readSchema(id, version, join(dir, id, version, 'schema.json'));
+}
+
 function readSchema(id: string, version: string, file: string): Record<string, unknown> {
   if (!existsSync(file)) {
     throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `contract ${id}@${version} has no schema.json`, { id, version });

@@ -71,6 +71,17 @@ describe('ContractRegistry', () => {
     expect(error.detail).toMatchObject({ knownVersions: ['1.0.0', '1.1.0'] });
   });
 
+  it('returns a version\'s schema (a copy) from a directory and, read on first use, from the precompiled registry', () => {
+    const registry = ContractRegistry.loadFromDirectory(make({ 'x/1.0.0': SIMPLE }));
+    const schema = registry.schema('x', '1.0.0');
+    expect(schema).toMatchObject({ $id: contractSchemaId('x', '1.0.0'), properties: SIMPLE.properties });
+    schema.properties = {};
+    expect(registry.schema('x', '1.0.0').properties).toEqual(SIMPLE.properties);
+    expect(contractError(() => registry.schema('x', '9.0.0')).code).toBe(ContractErrorCode.UNKNOWN_VERSION);
+    const shipped = JSON.parse(readFileSync(join(CONTRACTS_DIR, 'acceptance', '1.0.0', 'schema.json'), 'utf8'));
+    expect(ContractRegistry.precompiled().schema('acceptance', '1.0.0')).toEqual(shipped);
+  });
+
   it('escapes JSON pointer tokens (RFC 6901)', () => {
     const registry = ContractRegistry.loadFromDirectory(make({ 'x/1.0.0': SIMPLE }));
     expect(registry.validate('x', '1.0.0', { 'a/b': 1, 'c~d': 'x', 'e/f~': true }).map((v) => [v.pointer, v.keyword])).toEqual([

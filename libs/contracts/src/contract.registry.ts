@@ -3,8 +3,9 @@ import type { ValidateFunction } from 'ajv';
 import type { default as addFormatsFn } from 'ajv-formats';
 import { AJV_OPTIONS } from './ajv.options';
 import { ContractError, ContractErrorCode } from './contract.error';
-import { contractSchemaId, readContractSchemas } from './contract.layout';
+import { contractSchemaId, readContractSchema, readContractSchemas } from './contract.layout';
 import { toViolations, type ContractViolation } from './contract-violation.mapper';
+import { contractsDirectory } from './contracts-dir';
 import { PRECOMPILED_CONTRACTS } from './precompiled';
 import { compareSemver } from './semver.compare';
 
@@ -13,6 +14,8 @@ export { contractSchemaId };
 interface LoadedContract {
   title?: string;
   validate: ValidateFunction;
+  /** The schema itself: kept when loaded from a directory, read on first use for precompiled ones. */
+  schema?: Record<string, unknown>;
 }
 
 /**
@@ -66,7 +69,7 @@ export class ContractRegistry {
       } catch (error) {
         throw new ContractError(ContractErrorCode.INVALID_SCHEMA, `contract ${id}@${version} does not compile: ${(error as Error).message}`, { id, version });
       }
-      registry.add(id, version, { title: typeof schema.title === 'string' ? schema.title : undefined, validate });
+      registry.add(id, version, { title: typeof schema.title === 'string' ? schema.title : undefined, validate, schema });
     }
     return registry;
   }
@@ -96,6 +99,26 @@ export class ContractRegistry {
 
   /** [] when the payload satisfies the contract; otherwise every violation (allErrors). */
   validate(id: string, version: string, payload: unknown): ContractViolation[] {
+    const contract = this.contract(id, version);
+    return contract.validate(payload) ? [] : toViolations(contract.validate.errors);
+  }
+
+  /**
+   * The JSON Schema of a contract version (a copy), e.g. for a form that renders it. The precompiled
+   * registry holds validators only: it reads contracts/<id>/<version>/schema.json, which ships next
+   * to the code (contractsDirectory), on first use. Throws like validate() for an unknown contract.
+   */
+  schema(id: string, version: string): Record<string, unknown> {
+    const contract = this.contract(id, version);
+    if (!contract.schema) {
+      const dir = contractsDirectory();
+      if (!dir) throw new ContractError(ContractErrorCode.INVALID_LAYOUT, `the contracts folder is not installed next to @tongban/contracts; cannot read ${id}@${version}`, { id, version });
+      contract.schema = readContractSchema(dir, id, version);
+    }
+    return structuredClone(contract.schema);
+  }
+
+  private contract(id: string, version: string): LoadedContract {
     const versions = this.contracts.get(id);
     if (!versions) {
       throw new ContractError(ContractErrorCode.UNKNOWN_CONTRACT, `unknown contract "${id}"; known contracts: ${this.ids().join(', ') || 'none'}`, { id });
@@ -109,7 +132,7 @@ export class ContractRegistry {
         knownVersions: known,
       });
     }
-    return contract.validate(payload) ? [] : toViolations(contract.validate.errors);
+    return contract;
   }
 }
 

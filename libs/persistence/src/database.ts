@@ -16,9 +16,11 @@ import { ToleratedItems1764093600000 } from './migrations/1764093600000-tolerate
 import { Materials1764082800000 } from './migrations/1764082800000-materials';
 import { ExchangeLedger1764097200000 } from './migrations/1764097200000-exchange-ledger';
 import { StaffAccounts1764100800000 } from './migrations/1764100800000-staff-accounts';
+import { DashboardFigures1764104400000 } from './migrations/1764104400000-dashboard-figures';
+import { IntakeSerials1764108000000 } from './migrations/1764108000000-intake-serials';
 
 export const ENTITIES = [CaseEntity, MessageEntity, OutboxEntity, DeliveryEntity, RejectionEntity, AdminActionEntity];
-export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000, DeadlineEvents1764090000000, ToleratedItems1764093600000, ExchangeLedger1764097200000, StaffAccounts1764100800000];
+export const MIGRATIONS = [HandoffBackbone1764072000000, ContractConversions1764075600000, CaseLifecycle1764079200000, Materials1764082800000, CaseDeadlines1764086400000, DeadlineEvents1764090000000, ToleratedItems1764093600000, ExchangeLedger1764097200000, StaffAccounts1764100800000, DashboardFigures1764104400000, IntakeSerials1764108000000];
 
 /** Any arbitrary constant: serialises migrations when several processes start at once. */
 const MIGRATION_LOCK_KEY = 7_242_001;

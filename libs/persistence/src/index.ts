@@ -11,3 +11,4 @@ export * from './materials/postgres-material-content.store';
 export * from './materials/directory-material-content.store';
 export * from './typeorm-ledger.store';
 export * from './typeorm-staff.store';
+export * from './typeorm-dashboard.store';

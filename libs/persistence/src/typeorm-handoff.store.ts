@@ -32,6 +32,13 @@ const CASE_UPDATE_COLUMNS: Record<keyof CaseUpdate, string> = {
   pausedWorkingDays: 'paused_working_days',
   deadlineNote: 'deadline_note',
   toleratedItemsDueAt: 'tolerated_items_due_at',
+  // The dashboard's figures (migration 1764104400000), settled by the decision and by ratings.
+  concludedAt: 'concluded_at',
+  workingDaysUsed: 'working_days_used',
+  promisedWorkingDays: 'promised_working_days',
+  statutoryWorkingDays: 'statutory_working_days',
+  windowRating: 'window_rating',
+  handlingRating: 'handling_rating',
 };
 /** How long a relay may hold claimed outbox rows before another relay takes them over. */
 const OUTBOX_LEASE_SECONDS = 30;

@@ -88,6 +88,15 @@ export class TypeOrmStaffStore extends StaffStore {
     await this.db.query(`DELETE FROM staff_sessions WHERE token_hash = $1`, [tokenHash]);
   }
 
+  async nextIntakeSerial(district: string, day: string): Promise<number> {
+    const rows: Row[] = await this.db.query(
+      `INSERT INTO intake_serials (district, day, last) VALUES ($1, $2, 1)
+       ON CONFLICT (district, day) DO UPDATE SET last = intake_serials.last + 1 RETURNING last`,
+      [district, day],
+    );
+    return Number(rows[0].last);
+  }
+
   async audit(r: StaffAuditRecord): Promise<void> {
     await this.db.query(`INSERT INTO staff_audit (at, username, district, action, target, result, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
       r.at, r.username.slice(0, 200), r.district, r.action, r.target.slice(0, 500), r.result, r.ip,

@@ -18,11 +18,15 @@ import {
   PullInboxUseCase,
   PushClient,
   RelayOutboxUseCase,
+  CollectCaseUseCase,
   ConsoleQueriesUseCase,
+  DashboardStore,
+  DashboardUseCase,
   DistrictSigner,
   PasswordHasher,
   RatingUseCase,
   SendFromConsoleUseCase,
+  StepContractUseCase,
   ProvisionDemoStaffUseCase,
   StaffLoginUseCase,
   StaffStore,
@@ -30,7 +34,7 @@ import {
 } from '@tongban/cases';
 import { ContractRegistry } from '@tongban/contracts';
 import { KeyRing, signConversion, signEnvelope, signReceipt } from '@tongban/envelope';
-import { TypeOrmHandoffStore, TypeOrmStaffStore } from '@tongban/persistence';
+import { TypeOrmDashboardStore, TypeOrmHandoffStore, TypeOrmStaffStore } from '@tongban/persistence';
 import { PkiDirectoryDistrictSigner } from './district-signer';
 import { OtpauthTotpService, ScryptPasswordHasher } from './staff.adapters';
 import { v7 as uuidv7 } from 'uuid';
@@ -58,7 +62,10 @@ const USE_CASES = [
   ProvisionDemoStaffUseCase,
   ConsoleQueriesUseCase,
   SendFromConsoleUseCase,
+  StepContractUseCase,
   RatingUseCase,
+  DashboardUseCase,
+  CollectCaseUseCase,
 ];
 
 /** Binds the ports of @tongban/cases to the runtime's adapters, for any app of this process. */
@@ -101,6 +108,7 @@ export class RuntimeModule {
       ...materialsProviders(runtime),
       ...ledgerProviders(runtime),
       { provide: StaffStore, useValue: new TypeOrmStaffStore(runtime.database.dataSource) },
+      { provide: DashboardStore, useValue: new TypeOrmDashboardStore(runtime.database.dataSource) },
       { provide: PasswordHasher, useValue: new ScryptPasswordHasher() },
       { provide: TotpService, useValue: new OtpauthTotpService() },
       { provide: DistrictSigner, useValue: new PkiDirectoryDistrictSigner(config.pki.dir) },

@@ -3,10 +3,15 @@
  * second"). Creates a fresh database, runs the migrations, writes N synthetic cases spread over the
  * demo districts and two years, then times the list queries the console makes (first page, a later
  * page by cursor, filtered by partner / state / overdue), each repeated, and prints the figures.
+ * Then the supervisor dashboard: the whole use case (both aggregates, the summaries and the
+ * working-day arithmetic of its lists) for several districts and periods, median and max.
  *
  *   npm run console:bench [-- cases]        (default 100000; DATABASE_URL = an admin URL)
  */
-import { openDatabase, TypeOrmHandoffStore } from '@tongban/persistence';
+import { loadCalendars } from '@tongban/calendar';
+import { Clock, DashboardUseCase, ExchangePolicy, SATISFACTION_LEVELS, StaffRole, StaffStore } from '@tongban/cases';
+import { loadConfig } from '@tongban/config';
+import { openDatabase, TypeOrmDashboardStore, TypeOrmHandoffStore } from '@tongban/persistence';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +37,19 @@ async function main(): Promise<void> {
               ($2::text[])[1 + g % 7], now() - (g || ' minutes')::interval, now(), '2', now() - ((g % 40) - 20 || ' days')::interval
        FROM generate_series(1, $3::int) AS g`,
       [DISTRICTS, STATES, CASES],
+    );
+    // The figures the lifecycle writes as cases move: accepted from ACCEPTED on, decided (in 0–4 working
+    // days against 3 promised and 10 statutory) for APPROVED and DELIVERED, rated once delivered.
+    await q(
+      `UPDATE cases SET
+         accepted_at = CASE WHEN state IN ('ACCEPTED', 'IN_REVIEW', 'APPROVED', 'DELIVERED') THEN created_at + interval '1 day' END,
+         concluded_at = CASE WHEN state IN ('APPROVED', 'DELIVERED') THEN created_at + ((1 + ascii(right(case_number, 1)) % 5) || ' days')::interval END,
+         working_days_used = CASE WHEN state IN ('APPROVED', 'DELIVERED') THEN ascii(right(case_number, 1)) % 5 END,
+         promised_working_days = CASE WHEN state IN ('APPROVED', 'DELIVERED') THEN 3 END,
+         statutory_working_days = CASE WHEN state IN ('APPROVED', 'DELIVERED') THEN 10 END,
+         window_rating = CASE WHEN state = 'DELIVERED' THEN ($1::text[])[1 + ascii(right(case_number, 1)) % 5] END,
+         handling_rating = CASE WHEN state = 'DELIVERED' AND ascii(right(case_number, 2)) % 3 = 0 THEN ($1::text[])[1 + ascii(right(case_number, 2)) % 5] END`,
+      [SATISFACTION_LEVELS],
     );
     await q('ANALYZE cases');
     console.log(`wrote ${CASES} cases in ${Math.round(performance.now() - started)} ms`);
@@ -59,11 +77,57 @@ async function main(): Promise<void> {
     await time('outgoing, rare filter (partner and state, few matches)', () =>
       store.listCases({ district: 'HZ-ZHONGKAI', direction: 'outgoing', partner: '440106', state: 'WITHDRAWN', limit: 50 }),
     );
+
+    await timeDashboard(database.dataSource);
   } finally {
     await database.close();
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The dashboard use case as the console calls it, on the real alliance and calendars; the audit write is left out. */
+async function timeDashboard(dataSource: ConstructorParameters<typeof TypeOrmDashboardStore>[0]): Promise<void> {
+  const rootDir = process.cwd();
+  const config = loadConfig({ rootDir, env: {} });
+  const calendars = loadCalendars(join(rootDir, 'config', 'calendars'));
+  const policy = { alliance: config.alliance, calendars, maxMessageBytes: 0, sentAtPastSeconds: 0, sentAtFutureSeconds: 0 } satisfies ExchangePolicy;
+  const clock: Clock = { now: () => new Date() };
+  const noAudit = { audit: async () => undefined } as unknown as StaffStore;
+  const dashboard = new DashboardUseCase(new TypeOrmDashboardStore(dataSource), noAudit, policy, clock);
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const daysAgo = (n: number) => new Date(Date.now() + 8 * 3_600_000 - n * 86_400_000).toISOString().slice(0, 10);
+  const periods: Array<[string, { from: string; to: string }]> = [
+    ['this month', { from: `${today.slice(0, 8)}01`, to: today }],
+    ['last 30 days', { from: daysAgo(29), to: today }],
+    ['this year', { from: `${today.slice(0, 4)}-01-01`, to: today }],
+    ['three years', { from: daysAgo(3 * 365), to: today }],
+  ];
+  // HZ-ZHONGKAI collects half of all cases; 440303 the other half; 440304 approves a quarter.
+  const districts = ['HZ-ZHONGKAI', '440303', '440304'];
+  const RUNS = 10;
+  const all: number[] = [];
+  console.log(`supervisor dashboard (GET /console/api/dashboard: use case, both aggregates) over ${CASES} cases (${RUNS} runs each):`);
+  for (const district of districts) {
+    const staff = { username: 'bench', district, roles: [StaffRole.SUPERVISOR], displayName: 'bench' };
+    for (const [name, period] of periods) {
+      const runs: number[] = [];
+      let view: Awaited<ReturnType<DashboardUseCase['view']>> | undefined;
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        view = await dashboard.view(staff, period, null);
+        runs.push(performance.now() - started);
+      }
+      runs.sort((a, b) => a - b);
+      all.push(...runs);
+      const cases = view!.totals.outgoing.total + view!.totals.incoming.total;
+      console.log(
+        `  ${district.padEnd(12)} ${name.padEnd(13)} ${String(cases).padStart(6)} cases, ${String(view!.overdue.count).padStart(5)} overdue   median ${runs[RUNS / 2].toFixed(1)} ms   max ${runs[RUNS - 1].toFixed(1)} ms`,
+      );
+    }
+  }
+  all.sort((a, b) => a - b);
+  console.log(`  all ${all.length} dashboard runs: median ${all[Math.floor(all.length / 2)].toFixed(1)} ms   max ${all[all.length - 1].toFixed(1)} ms`);
 }
 
 main().catch((error: Error) => {

@@ -24,7 +24,7 @@ export function registerStartCommand(program: Command): void {
       const runtime = await createRuntime(config, { rootDir: process.cwd() });
       const gateway = await bootstrapGateway(runtime);
       const worker = await bootstrapWorker(runtime);
-      printWelcome(gateway.partnerUrl, gateway.opsUrl, config.pki.dir, runtime.database.kind, runtime.bus.kind);
+      printWelcome(gateway.partnerUrl, gateway.opsUrl, config.pki.dir, runtime.database.kind, runtime.bus.kind, config.dataDir, gateway.consoleUrl ?? null);
       // First run on embedded defaults: demo desk accounts, shown once (only the hashes are kept).
       if (runtime.database.kind === 'embedded' && gateway.consoleUrl) {
         await printDemoAccounts(await gateway.partnerApp.get(ProvisionDemoStaffUseCase).execute(), gateway.consoleUrl);
@@ -47,7 +47,7 @@ async function printDemoAccounts(accounts: ProvisionedAccount[], consoleUrl: str
   if (accounts.length === 0) return;
   const [first, ...others] = accounts;
   const lines = [
-    `  Desk console: ${consoleUrl}/console/api/login — one demo account per district was created (shown this once;`,
+    `  Desk console: ${consoleUrl}/console/ — one demo account per district was created (shown this once;`,
     '  sign-in needs the password and the 6-digit code of an authenticator app that scanned the QR code / otpauth URI):',
     ...accounts.map((a) => `    ${a.username.padEnd(20)} password ${a.password}  ${a.otpauthUri}`),
     '',
@@ -59,7 +59,7 @@ async function printDemoAccounts(accounts: ProvisionedAccount[], consoleUrl: str
   console.error(lines.join('\n'));
 }
 
-function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: string, bus: string): void {
+function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: string, bus: string, dataDir: string, consoleUrl: string | null): void {
   const pki = relative(process.cwd(), pkiDir) || '.';
   const a = pkiLayout(pkiDir).district('HZ-ZHONGKAI');
   const lines = [
@@ -68,7 +68,8 @@ function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: st
     `    partner API (mutual TLS): ${partnerUrl}`,
     `    API docs:                 ${opsUrl}/docs`,
     `    health / metrics:         ${opsUrl}/health/ready  ${opsUrl}/metrics`,
-    `    storage / transport:      ${db === 'embedded' ? 'embedded PostgreSQL (PGlite) in ./var' : 'PostgreSQL'} / ${bus === 'in-process' ? 'in-process transport' : 'RabbitMQ'}`,
+    ...(consoleUrl ? [`    desk console (browser):   ${consoleUrl}/console/   (supervisors' dashboard: ${consoleUrl}/console/dashboard.html)`] : []),
+    `    storage / transport:      ${db === 'embedded' ? `embedded PostgreSQL (PGlite) in ${relative(process.cwd(), dataDir) || '.'}` : 'PostgreSQL'} / ${bus === 'in-process' ? 'in-process transport' : 'RabbitMQ'}`,
     '',
     '  Try a hand-off (Huizhou Zhongkai collects 无犯罪证明 for Shenzhen Luohu), in another shell:',
     '    npm run tongban -- send --from HZ-ZHONGKAI --to 440303',

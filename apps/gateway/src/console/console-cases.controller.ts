@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CaseError, CaseErrorCode, ConsoleQueriesUseCase, RatingUseCase, SATISFACTION_LEVELS, SendFromConsoleUseCase, StaffRole, type StaffPrincipal } from '@tongban/cases';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { CaseError, CaseErrorCode, ConsoleQueriesUseCase, RatingUseCase, SATISFACTION_LEVELS, SendFromConsoleUseCase, StaffRole, StepContractUseCase, type StaffPrincipal } from '@tongban/cases';
 import { isMessageType, MessageType } from '@tongban/envelope';
 import { demoLifecyclePayload } from '@tongban/partner-client';
 import { Transform, Type } from 'class-transformer';
@@ -38,6 +38,7 @@ export class ConsoleCasesController {
     private readonly queries: ConsoleQueriesUseCase,
     private readonly send_: SendFromConsoleUseCase,
     private readonly rating: RatingUseCase,
+    private readonly stepContract: StepContractUseCase,
   ) {}
 
   @Get('catalogue')
@@ -82,6 +83,14 @@ export class ConsoleCasesController {
     }
   }
 
+  @Get('contracts/:messageType')
+  @ApiOperation({ summary: "The JSON Schema (2020-12) of a step's payload, in the contract version the staff member's district sends: the step forms are drawn from it" })
+  @ApiParam({ name: 'messageType', example: 'case.acceptance' })
+  @ApiOkResponse({ description: 'The schema as in contracts/<id>/<version>/schema.json; its $id names the contract and version', schema: { type: 'object', additionalProperties: true } })
+  contract(@CurrentStaff() staff: StaffPrincipal, @Param('messageType') messageType: string) {
+    return this.stepContract.schema(staff, messageType);
+  }
+
   @Post('cases/:caseNumber/rating')
   @HttpCode(202)
   @ApiOperation({ summary: '好差评 at the window: the applicant’s rating (round 1, or 2 once), sent as the case’s evaluation; needs the CSRF header' })
@@ -92,7 +101,7 @@ export class ConsoleCasesController {
   @Get('follow-ups')
   @ApiOperation({ summary: 'Bad ratings (差评) on the district’s cases, for the supervisor’s call-back' })
   followUps(@CurrentStaff() staff: StaffPrincipal) {
-    if (!staff.roles.includes(StaffRole.SUPERVISOR)) throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, 'The follow-up list is for supervisors.');
+    if (!staff.roles.includes(StaffRole.SUPERVISOR)) throw new CaseError(CaseErrorCode.ROLE_REQUIRED, 'The follow-up list is for supervisors.', { requiredRole: StaffRole.SUPERVISOR });
     return this.rating.followUps(staff);
   }
 

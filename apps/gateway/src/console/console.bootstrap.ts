@@ -5,10 +5,13 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PinoNestLogger, Runtime, RuntimeModule } from '@tongban/runtime';
 import { ProblemDetailsFilter } from '../problem/problem-details.filter';
+import { acceptStreamedBodies } from '../materials/streamed-body';
 import { ConsoleCasesController } from './console-cases.controller';
+import { ConsoleDashboardController } from './console-dashboard.controller';
+import { ConsoleIntakeController } from './console-intake.controller';
 import { ConsoleSessionController } from './console.controller';
 import { StaffSessionGuard } from './staff-session.guard';
 
@@ -18,7 +21,7 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       imports: [RuntimeModule.forRoot(runtime)],
-      controllers: [ConsoleSessionController, ConsoleCasesController],
+      controllers: [ConsoleSessionController, ConsoleCasesController, ConsoleDashboardController, ConsoleIntakeController],
       providers: [StaffSessionGuard, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
@@ -33,6 +36,7 @@ export const LOGIN_RATE_PER_MINUTE = 10;
  */
 export async function bootstrapConsole(runtime: Runtime, listener: { host: string; port: number }): Promise<INestApplication> {
   const adapter = new FastifyAdapter({ https: { cert: runtime.tls.cert, key: runtime.tls.key, minVersion: 'TLSv1.2' }, trustProxy: false });
+  acceptStreamedBodies(adapter.getInstance()); // scanned materials are read as a stream, never buffered whole
   const app = await NestFactory.create<NestFastifyApplication>(ConsoleModule.forRoot(runtime), adapter, {
     logger: new PinoNestLogger(runtime.logger.child({ app: 'console' })),
     abortOnError: false,
@@ -57,6 +61,15 @@ export async function bootstrapConsole(runtime: Runtime, listener: { host: strin
   });
   // The screens: static files, served as they are (no build step), under the same CSP.
   await app.register(fastifyStatic, { root: join(__dirname, 'static'), prefix: '/console/', index: ['index.html'] });
+  // Apache ECharts for the supervisor dashboard, the npm package's own build, served from this origin
+  // (script-src 'self' holds; it draws on canvas, so style-src 'self' does too). Only that one file.
+  await app.register(fastifyStatic, {
+    root: dirname(require.resolve('echarts/dist/echarts.min.js')),
+    prefix: '/console/vendor/echarts/',
+    decorateReply: false,
+    index: false,
+    allowedPath: (path) => path === '/echarts.min.js',
+  });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   await app.listen(listener.port, listener.host);
   return app;

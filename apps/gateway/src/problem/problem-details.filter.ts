@@ -40,6 +40,8 @@ export const STATUS_OF: Record<CaseErrorCode, number> = {
   [CaseErrorCode.COSIGNATURE_INVALID]: 422,
   [CaseErrorCode.LEDGER_QUERY_INVALID]: 400,
   [CaseErrorCode.PAGE_CURSOR_INVALID]: 400,
+  [CaseErrorCode.INTAKE_INVALID]: 422,
+  [CaseErrorCode.ROLE_REQUIRED]: 403,
 };
 
 const PROBLEM_BASE = 'https://tongban.example/problems/';

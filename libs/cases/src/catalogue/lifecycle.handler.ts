@@ -2,6 +2,7 @@ import { MessageType, decodeEnvelope } from '@tongban/envelope';
 import { CaseError, CaseErrorCode } from '../case-error';
 import type { CaseChange, CaseRecord, HandoffStore } from '../ports/handoff-store.port';
 import { resolveTransition } from './allowed-actions';
+import { dashboardFiguresFor } from './dashboard-figures.rules';
 import { caseUpdateFor } from './deadline.rules';
 import type { HandlerContext, MessageHandler } from './message-handler';
 import { requireCase, requireCounterparty } from './require-case';
@@ -19,7 +20,7 @@ export class LifecycleHandler implements MessageHandler {
     requireCounterparty(record, body);
     const to = resolveTransition(record, body.sender, this.type, body.payload);
     if (this.type === MessageType.EVALUATION) await checkEvaluationRound(record, body.payload, store);
-    const set = caseUpdateFor(this.type, record, to, body.payload, at, alliance, calendars);
+    const set = { ...caseUpdateFor(this.type, record, to, body.payload, at, alliance, calendars), ...dashboardFiguresFor(this.type, record, to, body.payload, at, calendars) };
     return { kind: 'transition', caseNumber: record.caseNumber, from: record.state, to, at, set };
   }
 }

@@ -7,6 +7,9 @@ import { ExchangePolicy } from '../ports/exchange-policy.port';
 import { CaseRecord, HandoffStore } from '../ports/handoff-store.port';
 import type { StaffPrincipal } from '../staff/login.usecase';
 import { StaffStore } from '../staff/staff.ports';
+import { LedgerStore } from '../ports/ledger-store.port';
+import { decodeEnvelope } from '@tongban/envelope';
+import { LedgerEntryKind } from '@tongban/ledger';
 
 export interface CaseListQuery {
   direction: 'outgoing' | 'incoming';
@@ -35,6 +38,7 @@ export class ConsoleQueriesUseCase {
     private readonly policy: ExchangePolicy,
     private readonly getCase: GetCaseUseCase,
     private readonly clock: Clock,
+    private readonly ledger: LedgerStore,
   ) {}
 
   /** Partners this district collects for (agreements where it may collect), with their items. */
@@ -90,12 +94,39 @@ export class ConsoleQueriesUseCase {
       this.staff.audit({ at: this.clock.now(), username: staff.username, district: staff.district, action: 'case.view', target: caseNumber, result, ip });
     try {
       const view = await this.getCase.execute(staff.district, caseNumber);
+      const details = await this.timelineDetails(caseNumber);
       await audit('OK');
-      return view;
+      return { ...view, timeline: view.timeline.map((m) => ({ ...m, ...(details.get(m.messageId) ?? { officer: null, receiptDigest: null, ledger: null }) })) };
     } catch (error) {
       await audit(error instanceof CaseError ? error.code : 'ERROR');
       throw error;
     }
+  }
+
+  /**
+   * What the case page shows beside each message: the officer named in its payload, the digest of
+   * the gateway's receipt, and whether its ledger entry is already covered by a signed checkpoint
+   * (then an inclusion proof can be fetched and checked offline).
+   */
+  private async timelineDetails(caseNumber: string) {
+    const [messages, entries, checkpoint] = await Promise.all([
+      this.store.listCaseMessages(caseNumber),
+      this.ledger.findEntries({ caseNumber, limit: 1000 }),
+      this.ledger.latestCheckpoint(),
+    ]);
+    const details = new Map<string, { officer: string | null; receiptDigest: string | null; ledger: { leafIndex: number | null; status: 'CHECKPOINTED' | 'SEQUENCED' | 'PENDING'; treeSize: number | null } | null }>();
+    for (const m of messages) {
+      const entry = entries.find((e) => e.entry.messageId === m.messageId && e.entry.kind === LedgerEntryKind.MESSAGE_ACCEPTED);
+      const receipt = entries.find((e) => e.entry.messageId === m.messageId && e.entry.kind === LedgerEntryKind.RECEIPT_ISSUED);
+      const leafIndex = entry?.leafIndex ?? null;
+      const status = leafIndex === null ? 'PENDING' : checkpoint && checkpoint.treeSize > leafIndex ? 'CHECKPOINTED' : 'SEQUENCED';
+      details.set(m.messageId, {
+        officer: officerOf(m.envelope),
+        receiptDigest: receipt?.entry.receiptDigest ?? entry?.entry.receiptDigest ?? null,
+        ledger: entry ? { leafIndex, status, treeSize: checkpoint?.treeSize ?? null } : null,
+      });
+    }
+    return details;
   }
 
   private row(c: CaseRecord, district: string, now: Date) {
@@ -134,4 +165,21 @@ function decodeCursor(cursor: string): { createdAt: Date; caseNumber: string } {
   } catch {
     throw new CaseError(CaseErrorCode.PAGE_CURSOR_INVALID, 'The page cursor is not one this console gave out; start from the first page.');
   }
+}
+
+/** Where each step names the person who acted (签收 signedBy, 收件 collectedBy, 受理/办结 officer …); null if none. */
+const OFFICER_PATHS = [['officer'], ['signedBy', 'officer'], ['collectedBy', 'officer'], ['handler']];
+
+function officerOf(envelope: string): string | null {
+  try {
+    const payload = decodeEnvelope(envelope).body.payload as Record<string, unknown>;
+    for (const path of OFFICER_PATHS) {
+      let value: unknown = payload;
+      for (const key of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+      if (typeof value === 'string' && value.trim()) return value;
+    }
+  } catch {
+    // an envelope the gateway accepted always decodes; a view never fails over a label
+  }
+  return null;
 }

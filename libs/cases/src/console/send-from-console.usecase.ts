@@ -78,26 +78,47 @@ export class SendFromConsoleUseCase {
     const approving = record.approvingDistrict === staff.district;
     const role = approving ? StaffRole.APPROVING_OFFICER : StaffRole.DESK_CLERK;
     if (!staff.roles.includes(role)) {
-      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `Steps of the ${approving ? 'approving' : 'collecting'} district need the ${role} role.`);
+      throw new CaseError(CaseErrorCode.ROLE_REQUIRED, `Steps of the ${approving ? 'approving' : 'collecting'} district need the ${role} role.`, { requiredRole: role });
     }
-    if (!this.signer.canSign(staff.district)) {
-      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `${staff.district} signs its messages in its own system; this gateway holds no key for it.`);
-    }
-    const contractId = CONTRACT_ID_BY_TYPE[input.messageType];
-    // The newest version the sending district declares; the gateway converts for the recipient if needed.
-    const version = [...(this.policy.alliance.district(staff.district)?.acceptsContracts[contractId] ?? ['1.0.0'])].sort(compareSemver).pop()!;
-    const body: EnvelopeBody = {
-      messageId: this.ids.next(),
+    return this.signAndAccept(staff.district, {
       caseNumber: record.caseNumber,
       collaborationId: record.collaborationId,
-      sender: staff.district,
       recipient: approving ? record.collectingDistrict : record.approvingDistrict,
       messageType: input.messageType,
+      payload: input.payload,
+    });
+  }
+
+  /** The newest version of a contract the sending district declares; the gateway converts for the recipient if needed. */
+  contractVersion(district: string, messageType: MessageType): string {
+    const contractId = CONTRACT_ID_BY_TYPE[messageType];
+    return [...(this.policy.alliance.district(district)?.acceptsContracts[contractId] ?? ['1.0.0'])].sort(compareSemver).pop()!;
+  }
+
+  /**
+   * Builds the district's envelope around a canonical payload, signs it with the district's key and
+   * accepts it exactly as if the district's system had sent it. Shared by steps and collection (收件).
+   */
+  async signAndAccept(
+    district: string,
+    fields: { caseNumber: string; collaborationId: string; recipient: string; messageType: MessageType; payload: Record<string, unknown> },
+  ) {
+    if (!this.signer.canSign(district)) {
+      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `${district} signs its messages in its own system; this gateway holds no key for it.`);
+    }
+    const contractId = CONTRACT_ID_BY_TYPE[fields.messageType];
+    const body: EnvelopeBody = {
+      messageId: this.ids.next(),
+      caseNumber: fields.caseNumber,
+      collaborationId: fields.collaborationId,
+      sender: district,
+      recipient: fields.recipient,
+      messageType: fields.messageType,
       sentAt: this.clock.now().toISOString(),
       // Staff enter canonical values; a district whose system speaks its own codes signs those.
-      payload: payloadToPartner(this.policy.alliance.district(staff.district)!, contractId, input.payload) ?? input.payload,
+      payload: payloadToPartner(this.policy.alliance.district(district)!, contractId, fields.payload) ?? fields.payload,
     };
-    const envelope = await this.signer.sign(staff.district, body, { id: contractId, version });
-    return this.accept.execute({ envelope, callerDistrict: staff.district, sizeBytes: Buffer.byteLength(envelope) });
+    const envelope = await this.signer.sign(district, body, { id: contractId, version: this.contractVersion(district, fields.messageType) });
+    return this.accept.execute({ envelope, callerDistrict: district, sizeBytes: Buffer.byteLength(envelope) });
   }
 }

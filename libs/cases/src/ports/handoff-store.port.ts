@@ -45,8 +45,26 @@ export type CaseUpdate = Partial<
     | 'pausedWorkingDays'
     | 'deadlineNote'
     | 'toleratedItemsDueAt'
-  >
+  > &
+    CaseFigures
 >;
+
+/**
+ * Figures the supervisor dashboard aggregates, written by the step that settles them (the decision,
+ * a rating) so the dashboard sums columns instead of replaying calendars and envelopes per case.
+ */
+export interface CaseFigures {
+  /** When the decision (准予 / 不予, 办结) was accepted by the gateway. */
+  concludedAt: Date;
+  /** Approving district's working days from acceptance to the decision, paused days excluded; null without a calendar. */
+  workingDaysUsed: number | null;
+  /** The promised and statutory limits of this case in the same working days (pauses excluded). */
+  promisedWorkingDays: number | null;
+  statutoryWorkingDays: number | null;
+  /** The latest named satisfaction level per target (a re-rating replaces the first). */
+  windowRating: string;
+  handlingRating: string;
+}
 
 export interface StoredMessage {
   messageId: string;

@@ -52,6 +52,8 @@ export abstract class StaffStore {
   abstract touchSession(tokenHash: string, at: Date): Promise<void>;
   abstract deleteSession(tokenHash: string): Promise<void>;
   abstract audit(record: StaffAuditRecord): Promise<void>;
+  /** The next intake serial of a district on a day (YYYYMMDD), from 1; never the same twice. */
+  abstract nextIntakeSerial(district: string, day: string): Promise<number>;
 }
 
 /** A memory-hard password hash (scrypt in production). */

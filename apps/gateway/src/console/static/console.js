@@ -4,7 +4,7 @@
 
 const TEXT = {
   'zh-CN': {
-    title: '通办 · 跨域通办窗口', signIn: '登录', username: '用户名', password: '密码', totp: '动态验证码（6位）', logout: '退出',
+    title: '通办 · 跨域通办窗口', dashboard: '数据大屏', signIn: '登录', username: '用户名', password: '密码', totp: '动态验证码（6位）', logout: '退出',
     cases: '办件', outgoing: '代收发出', incoming: '收到待办', partner: '合作地区', state: '状态', all: '全部', overdueOnly: '仅超期',
     apply: '筛选', caseNumber: '办件编号', item: '事项', due: '承诺时限', more: '更多', back: '返回列表', allowed: '可办理的操作',
     timeline: '办理过程', daysLeft: (n) => (n >= 0 ? `剩 ${n} 个工作日` : `已超期 ${-n} 个工作日`), noDue: '未受理',
@@ -12,7 +12,7 @@ const TEXT = {
     none: '暂无办件', rate: '请申请人评价（好差评）', payload: '消息内容（JSON，按需修改后发送）', send: '签名并发送', sent: '已受理，回执已签发', refused: '被拒绝', facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
   },
   en: {
-    title: 'Tongban · cross-region desk', signIn: 'Sign in', username: 'User name', password: 'Password', totp: 'One-time code (6 digits)', logout: 'Sign out',
+    title: 'Tongban · cross-region desk', dashboard: 'Dashboard', signIn: 'Sign in', username: 'User name', password: 'Password', totp: 'One-time code (6 digits)', logout: 'Sign out',
     cases: 'Cases', outgoing: 'Collected for partners', incoming: 'Received from partners', partner: 'Partner', state: 'State', all: 'All',
     overdueOnly: 'Overdue only', apply: 'Filter', caseNumber: 'Case number', item: 'Item', due: 'Promised by', more: 'More', back: 'Back to the list',
     allowed: 'Actions open to you', timeline: 'Timeline', daysLeft: (n) => (n >= 0 ? `${n} working days left` : `overdue by ${-n} working days`),
@@ -56,12 +56,13 @@ async function api(path, options = {}) {
 }
 
 function show(view) {
-  for (const id of ['login-view', 'cases-view', 'case-view']) $(id).hidden = id !== view;
+  for (const id of ['login-view', 'cases-view', 'case-view', 'collect-view']) $(id).hidden = id !== view;
   $('logout').hidden = view === 'login-view';
 }
 
 function showLogin() {
   $('who').textContent = '';
+  $('dashboard-link').hidden = true;
   show('login-view');
   $('username').focus();
 }
@@ -78,8 +79,11 @@ let me = null;
 async function enter(staff) {
   me = staff;
   $('who').textContent = `${staff.displayName}（${staff.username}）`;
+  $('dashboard-link').hidden = !staff.roles.includes('SUPERVISOR'); // the big screen is for supervisors
   const catalogue = await (await api('/console/api/catalogue')).json();
   $('filter-partner').replaceChildren(new Option(t('all'), ''), ...catalogue.partners.map((p) => new Option(lang === 'zh-CN' ? p.name : p.nameEn, p.id)));
+  // Other screens (collect.js) learn who signed in and what the district collects.
+  document.dispatchEvent(new CustomEvent('tongban:staff', { detail: { staff, catalogue } }));
   show('cases-view');
   await loadCases(true);
 }
@@ -118,7 +122,8 @@ async function openCase(caseNumber) {
   $('case-facts').replaceChildren(...facts.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
   $('case-actions').replaceChildren(
     ...c.allowedActions.map((type) => {
-      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: type });
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: TongbanSteps.label(type, lang) });
+      button.dataset.messageType = type;
       button.addEventListener('click', () => openStep(c.caseNumber, type));
       return button;
     }),
@@ -129,7 +134,7 @@ async function openCase(caseNumber) {
   }
   $('step-form').hidden = true;
   current = c.caseNumber;
-  $('case-timeline').replaceChildren(...c.timeline.map((m) => Object.assign(document.createElement('li'), { textContent: `${m.acceptedAt.replace('T', ' ').slice(0, 19)}  ${m.messageType}  ${m.sender} → ${m.recipient}  (${m.status})` })));
+  $('case-timeline').replaceChildren(...c.timeline.map((m) => Object.assign(document.createElement('li'), { textContent: `${m.acceptedAt.replace('T', ' ').slice(0, 19)}  ${TongbanSteps.label(m.messageType, lang)}  ${m.sender} → ${m.recipient}  (${m.status})`, title: m.messageType })));
   show('case-view');
   $('back').focus();
 }
@@ -137,33 +142,32 @@ async function openCase(caseNumber) {
 let current = null;
 let stepType = null;
 
+// The form itself (drawn from the step's contract, prefilled from its template) is step-forms.js.
 async function openStep(caseNumber, type) {
-  const template = await api(`/console/api/cases/${encodeURIComponent(caseNumber)}/templates/${encodeURIComponent(type)}`);
   stepType = type;
-  $('step-type').textContent = type;
-  $('step-payload').value = template.ok ? JSON.stringify(await template.json(), null, 2) : '{}';
   $('step-result').textContent = '';
-  $('step-form').hidden = false;
-  $('step-payload').focus();
+  await TongbanSteps.open({ caseNumber, type, lang, api, csrf: () => csrf });
 }
 
 document.addEventListener('DOMContentLoaded', () => {
   $('step-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    let payload;
+    // null: the form (or the JSON) has problems, which step-forms.js has shown.
+    const payload = TongbanSteps.payload();
+    if (!payload) return;
+    const send = event.submitter;
+    if (send) send.disabled = true; // one click, one message
     try {
-      payload = JSON.parse($('step-payload').value);
-    } catch (error) {
-      $('step-result').textContent = `JSON: ${error.message}`;
-      return;
-    }
-    const response = await api(`/console/api/cases/${encodeURIComponent(current)}/messages`, { method: 'POST', body: JSON.stringify({ messageType: stepType, payload }) });
-    const body = await response.json();
-    if (response.ok) {
-      await openCase(current);
-      $('step-result').textContent = `${t('sent')}: ${body.messageId}`;
-    } else {
-      $('step-result').textContent = `${t('refused')}: ${body.code} — ${body.detail}`;
+      const response = await api(`/console/api/cases/${encodeURIComponent(current)}/messages`, { method: 'POST', body: JSON.stringify({ messageType: stepType, payload }) });
+      const body = await response.json();
+      if (response.ok) {
+        await openCase(current);
+        $('step-result').textContent = `${t('sent')}: ${body.messageId}`;
+      } else {
+        TongbanSteps.refused(body);
+      }
+    } finally {
+      if (send) send.disabled = false;
     }
   });
   $('login-form').addEventListener('submit', async (event) => {
