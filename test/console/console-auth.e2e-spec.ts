@@ -124,7 +124,7 @@ describe('desk console: staff accounts and sessions', () => {
     // through the same use case as the partner API; Zhongkai's system receives it by pull.
     const path = `/console/api/cases/${encodeURIComponent(caseNumber)}`;
     const template = (await (await call(`${path}/templates/case.acknowledgement`, { cookie: luohu })).json()) as Record<string, unknown>;
-    expect(template).toMatchObject({ acknowledgedMessageId: submission.messageId, signedBy: { officer: 'desk-440303' } });
+    expect(template).toMatchObject({ acknowledgedMessageId: submission.messageId, signedBy: { officer: '深圳市罗湖区 窗口', body: '深圳市罗湖区' } });
     // The form is drawn from the contract in the version Luohu sends; deadline events are no district's to send.
     const schema = await call('/console/api/contracts/case.acknowledgement', { cookie: luohu });
     expect({ status: schema.status, body: await schema.json() }).toMatchObject({ status: 200, body: { $id: 'https://tongban.example/contracts/case-acknowledgement/1.0.0/schema.json', required: expect.arrayContaining(['signedAt']) } });

@@ -91,7 +91,7 @@ describe('desk console in chromium', () => {
       // The form is drawn from the contract and filled in from the server (the submission's id and digest).
       await other.getByRole('heading', { name: '签收' }).waitFor();
       expect(await other.getByLabel('被签收的流转消息编号').inputValue()).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await other.getByLabel('签收人员').inputValue()).toBe(officer.username);
+      expect(await other.getByLabel('签收人员').inputValue()).toBe('深圳市罗湖区 窗口') // the signed-in staff member's name;
       expect(await other.getByLabel('签收时间').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
       const digest = other.getByLabel('被签收信封的 SHA-256 摘要');
       const realDigest = await digest.inputValue();
@@ -112,7 +112,7 @@ describe('desk console in chromium', () => {
       const sent = other.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/messages'));
       await other.getByRole('button', { name: '签名并发送' }).click();
       const payload = ((await sent).postDataJSON() as { payload: Record<string, unknown> }).payload;
-      expect(payload).toMatchObject({ acknowledgedEnvelopeDigest: realDigest, signedBy: { officer: officer.username, body: '深圳市罗湖区政务服务中心' } });
+      expect(payload).toMatchObject({ acknowledgedEnvelopeDigest: realDigest, signedBy: { officer: '深圳市罗湖区 窗口', body: '深圳市罗湖区政务服务中心' } });
       expect(payload.signedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?\+08:00$/);
       expect(payload).not.toHaveProperty('remark'); // left empty: not sent
       await other.getByRole('status').filter({ hasText: '已受理' }).waitFor();
@@ -137,8 +137,8 @@ describe('desk console in chromium', () => {
       await other.getByLabel('受理时间').fill('2026-11-25T10:00');
       await other.getByLabel('受理通知书编号').fill('罗政数受〔2026〕0123号');
       await other.getByLabel('承诺办结时间').fill('2026-12-09T17:30');
-      // Optional and not in the template: its field is there, empty, and left out.
-      expect(await other.getByLabel('法定办结时间').inputValue()).toBe('');
+      // Counted by the gateway from the item's statutory limit in Luohu's calendar, in the hall's time.
+      expect(await other.getByLabel('法定办结时间').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}T23:59:59\.999$/);
       await other.getByLabel('受理通知书编号').press('Enter');
 
       // Checked in the browser first: the wrong code is marked and focused, nothing is sent.
@@ -173,6 +173,8 @@ describe('desk console in chromium', () => {
         acceptedAt: '2026-11-25T10:00:00+08:00',
         noticeNumber: '罗政数受〔2026〕0123号',
         promisedDueAt: '2026-12-09T17:30:00+08:00',
+        statutoryDueAt: expect.stringMatching(/T23:59:59\.999\+08:00$/),
+        regionCode: '440303',
       });
       await other.getByRole('status').filter({ hasText: '已受理' }).waitFor();
       expect(await other.locator('#case-facts').textContent()).toContain('已受理');
@@ -193,6 +195,12 @@ describe('desk console in chromium', () => {
       await other.getByRole('button', { name: '办结', exact: true }).click();
       await other.getByRole('heading', { name: '办结' }).waitFor();
       await other.getByRole('group', { name: /核发的证照/ }).waitFor();
+      // The issuer is the officer's district; the certificate's name and number are theirs to enter.
+      expect(await other.getByLabel('发证机关').inputValue()).toBe('深圳市罗湖区');
+      expect(await other.getByLabel('证照编号').inputValue()).toBe('');
+      await other.getByLabel('证照名称').fill('无犯罪记录证明');
+      await other.getByLabel('证照编号').fill('WFZ-440303-2026-000123');
+      await other.getByLabel('办理决定').focus();
       await other.getByLabel('办理决定').selectOption({ label: '不予' });
       await other.getByRole('textbox', { name: '理由 1' }).waitFor();
       expect(await other.getByRole('group', { name: /核发的证照/ }).count()).toBe(0);

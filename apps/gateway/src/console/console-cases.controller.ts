@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, UseGuards } fr
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { CaseError, CaseErrorCode, ConsoleQueriesUseCase, RatingUseCase, SATISFACTION_LEVELS, SendFromConsoleUseCase, StaffRole, StepContractUseCase, type StaffPrincipal } from '@tongban/cases';
 import { isMessageType, MessageType } from '@tongban/envelope';
-import { demoLifecyclePayload } from '@tongban/partner-client';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentStaff, StaffSessionGuard } from './staff-session.guard';
@@ -74,13 +73,7 @@ export class ConsoleCasesController {
     if (!isMessageType(messageType) || messageType === MessageType.CASE_SUBMISSION || messageType === MessageType.DEADLINE_EVENT) {
       throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `No console form for ${messageType}.`);
     }
-    const known = await this.send_.knownPayload(staff, caseNumber, messageType);
-    if (known) return known;
-    try {
-      return demoLifecyclePayload(messageType);
-    } catch {
-      throw new CaseError(CaseErrorCode.ACTION_NOT_ALLOWED, `No console form for ${messageType} yet (it needs an uploaded file).`);
-    }
+    return this.send_.template(staff, caseNumber, messageType);
   }
 
   @Get('contracts/:messageType')

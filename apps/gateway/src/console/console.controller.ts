@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { LoginError, LoginFailure, StaffLoginUseCase, type StaffPrincipal } from '@tongban/cases';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { CurrentStaff, SESSION_COOKIE, SessionToken, StaffSessionGuard } from './staff-session.guard';
+import { CsrfToken, CurrentStaff, SESSION_COOKIE, SessionToken, StaffSessionGuard } from './staff-session.guard';
 
 export class LoginDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(64) username!: string;
@@ -34,9 +34,12 @@ export class ConsoleSessionController {
 
   @Get('me')
   @UseGuards(StaffSessionGuard)
-  @ApiOperation({ summary: 'The signed-in staff member' })
-  me(@CurrentStaff() staff: StaffPrincipal): StaffPrincipal {
-    return staff;
+  @ApiOperation({
+    summary: "The signed-in staff member, and the session's CSRF token",
+    description: 'Same-origin only (a cross-site page cannot read the answer), so a tab the console opens — the rating tablet, a reload — can pick the token up again.',
+  })
+  me(@CurrentStaff() staff: StaffPrincipal, @CsrfToken() csrfToken: string) {
+    return { ...staff, csrfToken };
   }
 
   @Post('logout')

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 export const SESSION_COOKIE = '__Host-tongban_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-type ConsoleRequest = FastifyRequest & { cookies: Record<string, string | undefined>; staff?: StaffPrincipal; sessionToken?: string };
+type ConsoleRequest = FastifyRequest & { cookies: Record<string, string | undefined>; staff?: StaffPrincipal; sessionToken?: string; csrfToken?: string };
 
 /**
  * Every console route but login: a live session cookie, and for anything that changes state the
@@ -31,9 +31,12 @@ export class StaffSessionGuard implements CanActivate {
     }
     request.staff = session.staff;
     request.sessionToken = token;
+    request.csrfToken = session.csrfToken;
     return true;
   }
 }
 
 export const CurrentStaff = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffPrincipal => ctx.switchToHttp().getRequest<ConsoleRequest>().staff!);
 export const SessionToken = createParamDecorator((_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<ConsoleRequest>().sessionToken!);
+/** The session's CSRF token: pages opened in a new tab (the rating tablet, the print page) read it from GET me. */
+export const CsrfToken = createParamDecorator((_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<ConsoleRequest>().csrfToken!);

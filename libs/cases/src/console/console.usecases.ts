@@ -96,7 +96,11 @@ export class ConsoleQueriesUseCase {
       const view = await this.getCase.execute(staff.district, caseNumber);
       const details = await this.timelineDetails(caseNumber);
       await audit('OK');
-      return { ...view, timeline: view.timeline.map((m) => ({ ...m, ...(details.get(m.messageId) ?? { officer: null, receiptDigest: null, ledger: null }) })) };
+      return {
+        ...view,
+        districtNames: { [view.collectingDistrict]: this.nameOf(view.collectingDistrict), [view.approvingDistrict]: this.nameOf(view.approvingDistrict) },
+        timeline: view.timeline.map((m) => ({ ...m, ...(details.get(m.messageId) ?? { officer: null, receiptDigest: null, ledger: null }) })),
+      };
     } catch (error) {
       await audit(error instanceof CaseError ? error.code : 'ERROR');
       throw error;
@@ -129,6 +133,11 @@ export class ConsoleQueriesUseCase {
     return details;
   }
 
+  private nameOf(district: string): { name: string; nameEn: string } {
+    const d = this.policy.alliance.district(district);
+    return { name: d?.name ?? district, nameEn: d?.nameEn ?? district };
+  }
+
   private row(c: CaseRecord, district: string, now: Date) {
     const calendar = this.policy.calendars.forDistrict(c.approvingDistrict);
     const due = c.promisedDueAt;
@@ -142,6 +151,7 @@ export class ConsoleQueriesUseCase {
     return {
       caseNumber: c.caseNumber,
       partner: c.collectingDistrict === district ? c.approvingDistrict : c.collectingDistrict,
+      partnerName: this.nameOf(c.collectingDistrict === district ? c.approvingDistrict : c.collectingDistrict),
       item: { code: c.itemCode, name: c.itemName },
       state: c.state,
       createdAt: c.createdAt.toISOString(),

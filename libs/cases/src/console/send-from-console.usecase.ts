@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { compareSemver } from '@tongban/contracts';
-import { CONTRACT_ID_BY_TYPE, EnvelopeBody, isMessageType, MessageType } from '@tongban/envelope';
+import { CONTRACT_ID_BY_TYPE, decodeEnvelope, EnvelopeBody, isMessageType, MessageType } from '@tongban/envelope';
 import { AcceptMessageUseCase } from '../accept-message/accept-message.usecase';
 import { CaseError, CaseErrorCode } from '../case-error';
 import { payloadToPartner } from '../catalogue/partner-codes';
@@ -9,6 +9,7 @@ import { ExchangePolicy } from '../ports/exchange-policy.port';
 import { HandoffStore } from '../ports/handoff-store.port';
 import type { StaffPrincipal } from '../staff/login.usecase';
 import { StaffRole, StaffStore } from '../staff/staff.ports';
+import { stepTemplate } from './step-template';
 
 /**
  * Signs with a district's key for staff who work in the console instead of their own system; the
@@ -51,20 +52,42 @@ export class SendFromConsoleUseCase {
   }
 
   /**
-   * The parts of a step's payload the gateway knows better than the clerk: for signing for a case
-   * (签收), the submission's message id and envelope digest. Undefined for other steps.
+   * The form a step starts from: what the gateway knows for certain about the case, the district and
+   * the staff member (see stepTemplate); what only the officer knows is left for them to enter.
    */
-  async knownPayload(staff: StaffPrincipal, caseNumber: string, messageType: string): Promise<Record<string, unknown> | undefined> {
-    if (messageType !== MessageType.CASE_ACKNOWLEDGEMENT) return undefined;
+  async template(staff: StaffPrincipal, caseNumber: string, messageType: MessageType): Promise<Record<string, unknown>> {
+    const record = await this.store.findCase(caseNumber);
+    if (!record || (record.collectingDistrict !== staff.district && record.approvingDistrict !== staff.district)) {
+      throw new CaseError(CaseErrorCode.NOT_A_PARTY, `Only the two districts of case ${caseNumber} may act on it.`);
+    }
     const messages = await this.store.listCaseMessages(caseNumber);
-    const submission = messages.find((m) => m.messageType === MessageType.CASE_SUBMISSION);
-    if (!submission || (submission.sender !== staff.district && submission.recipient !== staff.district)) return undefined;
-    return {
-      acknowledgedMessageId: submission.messageId,
-      acknowledgedEnvelopeDigest: submission.envelopeDigest,
-      signedBy: { officer: staff.username },
-      signedAt: this.clock.now().toISOString(),
+    const payloadOf = (type: MessageType) => {
+      const m = messages.filter((x) => x.messageType === type).pop();
+      return m ? (decodeEnvelope(m.envelope).body.payload as Record<string, unknown>) : null;
     };
+    const submission = messages.find((m) => m.messageType === MessageType.CASE_SUBMISSION);
+    const { alliance, calendars } = this.policy;
+    const item = alliance.findAgreement(record.collectingDistrict, record.approvingDistrict, record.itemCode)?.item;
+    const now = this.clock.now();
+    const due = (limit: Parameters<ReturnType<typeof calendars.forDistrict>['addLimit']>[1] | undefined) => {
+      try {
+        return limit ? calendars.forDistrict(record.approvingDistrict).addLimit(now, limit) : null;
+      } catch {
+        return null; // no calendar that far ahead yet: the officer enters the date
+      }
+    };
+    return stepTemplate(messageType, {
+      now,
+      officer: staff.displayName,
+      district: alliance.district(staff.district)!,
+      state: record.state,
+      item,
+      promisedDueAt: due(item?.promisedLimit),
+      statutoryDueAt: due(item?.statutoryLimit),
+      submission: payloadOf(MessageType.CASE_SUBMISSION),
+      supplementRequest: payloadOf(MessageType.SUPPLEMENT_REQUEST),
+      submissionRef: submission ? { messageId: submission.messageId, envelopeDigest: submission.envelopeDigest } : null,
+    });
   }
 
   private async send(staff: StaffPrincipal, input: { caseNumber: string; messageType: string; payload: Record<string, unknown> }) {

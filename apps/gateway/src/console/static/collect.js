@@ -104,7 +104,6 @@ function fillChecklist() {
     row.insertCell().textContent = tags.join(' · ');
     const form = document.createElement('select');
     form.className = 'material-form';
-    form.setAttribute('aria-labelledby', `material-${m.code}`);
     form.setAttribute('aria-label', `${localized(m)} ${t('received')}`);
     form.append(new Option(t('notReceived'), ''), ...['ORIGINAL', 'COPY', 'ELECTRONIC', 'E_CERTIFICATE'].map((f) => new Option(t('forms')[f], f)));
     // The usual case: mandatory papers are brought; originals the partner must examine are kept for mailing.
@@ -310,6 +309,11 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   }
   $('collect-form').addEventListener('submit', submitCollect);
+  // The problem list describes the last attempt: an edit makes it stale, the next attempt redraws it.
+  $('collect-form').addEventListener('input', (event) => {
+    $('collect-problems').replaceChildren();
+    if (event.target.getAttribute('aria-invalid') === 'true' && event.target !== $('id-number')) event.target.removeAttribute('aria-invalid');
+  });
   // Re-label the screen's own lists when the language changes (console.js relabels [data-i18n]).
   // Only option texts change: what the clerk already entered and uploaded stays.
   $('lang').addEventListener('click', () => {

@@ -9,7 +9,9 @@ const TEXT = {
     apply: '筛选', caseNumber: '办件编号', item: '事项', due: '承诺时限', more: '更多', back: '返回列表', allowed: '可办理的操作',
     timeline: '办理过程', daysLeft: (n) => (n >= 0 ? `剩 ${n} 个工作日` : `已超期 ${-n} 个工作日`), noDue: '未受理',
     badLogin: '用户名、密码或动态验证码不正确', locked: '账号已锁定，请稍后再试', limited: '尝试过于频繁，请稍后再试', lang: 'English',
-    none: '暂无办件', rate: '请申请人评价（好差评）', payload: '消息内容（JSON，按需修改后发送）', send: '签名并发送', sent: '已受理，回执已签发', refused: '被拒绝', facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
+    none: '暂无办件', rate: '请申请人评价（好差评）', payload: '消息内容（JSON，按需修改后发送）', send: '签名并发送', sent: '已受理，回执已签发', refused: '被拒绝', officer: '经办人', receipt: '回执',
+    ledger: { CHECKPOINTED: '已存证（账本检查点已签）', SEQUENCED: '已入账，待检查点', PENDING: '待入账' },
+    statuses: { ACCEPTED: '网关已受理', QUEUED: '待投递', DELIVERED: '已投递', ACKNOWLEDGED: '对方已确认', DEAD_LETTERED: '投递失败' }, facts: { state: '状态', collecting: '收件地', approving: '办理地', promised: '承诺办结', statutory: '法定办结' },
   },
   en: {
     title: 'Tongban · cross-region desk', dashboard: 'Dashboard', signIn: 'Sign in', username: 'User name', password: 'Password', totp: 'One-time code (6 digits)', logout: 'Sign out',
@@ -18,7 +20,9 @@ const TEXT = {
     allowed: 'Actions open to you', timeline: 'Timeline', daysLeft: (n) => (n >= 0 ? `${n} working days left` : `overdue by ${-n} working days`),
     noDue: 'not accepted yet', badLogin: 'Wrong user name, password or one-time code', locked: 'The account is locked; try again later',
     limited: 'Too many attempts; try again later', lang: '中文', none: 'No cases', rate: 'Applicant rating (好差评)', payload: 'Message content (JSON; edit, then send)',
-    send: 'Sign and send', sent: 'Accepted; receipt issued', refused: 'Refused',
+    send: 'Sign and send', sent: 'Accepted; receipt issued', refused: 'Refused', officer: 'officer', receipt: 'receipt',
+    ledger: { CHECKPOINTED: 'on the ledger (signed checkpoint)', SEQUENCED: 'on the ledger, checkpoint pending', PENDING: 'not on the ledger yet' },
+    statuses: { ACCEPTED: 'accepted by the gateway', QUEUED: 'queued', DELIVERED: 'delivered', ACKNOWLEDGED: 'acknowledged by the partner', DEAD_LETTERED: 'delivery failed' },
     facts: { state: 'State', collecting: 'Collecting district', approving: 'Approving district', promised: 'Promised by', statutory: 'Statutory limit' },
   },
 };
@@ -70,8 +74,12 @@ function showLogin() {
 async function start() {
   applyLanguage();
   const me = await api('/console/api/me');
-  if (me.ok) await enter(await me.json());
-  else showLogin();
+  if (!me.ok) return showLogin();
+  // A reload or a new tab: the session is the cookie's, and the CSRF token comes with it.
+  const staff = await me.json();
+  csrf = staff.csrfToken;
+  sessionStorage.setItem('tongban.csrf', csrf);
+  await enter(staff);
 }
 
 let me = null;
@@ -102,7 +110,7 @@ async function loadCases(reset) {
     const row = body.insertRow();
     row.tabIndex = 0;
     row.dataset.caseNumber = c.caseNumber;
-    for (const text of [c.caseNumber, c.item.name, c.partner, stateName(c.state)]) row.insertCell().textContent = text;
+    for (const text of [c.caseNumber, c.item.name, districtName(c.partnerName, c.partner), stateName(c.state)]) row.insertCell().textContent = text;
     const due = row.insertCell();
     due.textContent = c.workingDaysLeft === null ? (c.promisedDueAt ? c.promisedDueAt.slice(0, 10) : t('noDue')) : t('daysLeft')(c.workingDaysLeft);
     if (c.workingDaysLeft !== null && c.workingDaysLeft < 0) due.className = 'overdue';
@@ -118,7 +126,14 @@ async function openCase(caseNumber) {
   const c = await response.json();
   $('case-title').textContent = `${c.caseNumber} · ${c.item.name}`;
   const f = t('facts');
-  const facts = [[f.state, stateName(c.state)], [f.collecting, c.collectingDistrict], [f.approving, c.approvingDistrict], [f.promised, c.deadlines.promisedDueAt || '—'], [f.statutory, c.deadlines.statutoryDueAt || '—']];
+  const names = c.districtNames || {};
+  const facts = [
+    [f.state, stateName(c.state)],
+    [f.collecting, districtName(names[c.collectingDistrict], c.collectingDistrict)],
+    [f.approving, districtName(names[c.approvingDistrict], c.approvingDistrict)],
+    [f.promised, localTime(c.deadlines.promisedDueAt)],
+    [f.statutory, localTime(c.deadlines.statutoryDueAt)],
+  ];
   $('case-facts').replaceChildren(...facts.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
   $('case-actions').replaceChildren(
     ...c.allowedActions.map((type) => {
@@ -129,14 +144,43 @@ async function openCase(caseNumber) {
     }),
   );
   if (c.allowedActions.includes('case.evaluation') && c.collectingDistrict === me?.district) {
-    const rate = Object.assign(document.createElement('a'), { href: `/console/rate.html?case=${encodeURIComponent(c.caseNumber)}&target=WINDOW_SERVICE`, textContent: t('rate'), target: '_blank' });
+    const rate = Object.assign(document.createElement('a'), { href: `/console/rate.html?case=${encodeURIComponent(c.caseNumber)}&target=WINDOW_SERVICE`, textContent: t('rate'), target: '_blank', className: 'button' });
     $('case-actions').append(rate);
   }
   $('step-form').hidden = true;
   current = c.caseNumber;
-  $('case-timeline').replaceChildren(...c.timeline.map((m) => Object.assign(document.createElement('li'), { textContent: `${m.acceptedAt.replace('T', ' ').slice(0, 19)}  ${TongbanSteps.label(m.messageType, lang)}  ${m.sender} → ${m.recipient}  (${m.status})`, title: m.messageType })));
+  $('case-timeline').replaceChildren(...c.timeline.map(timelineEntry));
   show('case-view');
   $('back').focus();
+}
+
+function districtName(names, id) {
+  return names ? `${lang === 'zh-CN' ? names.name : names.nameEn}（${id}）` : id;
+}
+
+/** An instant as the hall reads it (China Standard Time), or a dash. */
+function localTime(iso) {
+  return iso ? new Date(iso).toLocaleString(lang, { timeZone: 'Asia/Shanghai', hour12: false }) : '—';
+}
+
+/** One message on the case page: when, what, who, the gateway's receipt and whether the ledger proves it yet. */
+function timelineEntry(m) {
+  const li = document.createElement('li');
+  li.title = m.messageType;
+  const at = localTime(m.acceptedAt);
+  const head = Object.assign(document.createElement('strong'), { textContent: TongbanSteps.label(m.messageType, lang) });
+  const parts = [`${at}`, `${m.sender} → ${m.recipient}`];
+  if (m.officer) parts.push(`${t('officer')}: ${m.officer}`);
+  parts.push(t('statuses')[m.status] || m.status);
+  const line = Object.assign(document.createElement('span'), { textContent: ` ${parts.join(' · ')}` });
+  const proof = Object.assign(document.createElement('span'), { className: 'proof' });
+  const ledger = m.ledger?.status ?? 'PENDING';
+  proof.textContent = t('ledger')[ledger] + (m.ledger?.leafIndex != null ? ` #${m.ledger.leafIndex}` : '');
+  proof.classList.add(ledger === 'CHECKPOINTED' ? 'ok' : 'pending');
+  const receipt = Object.assign(document.createElement('code'), { className: 'receipt', textContent: m.receiptDigest ? `${t('receipt')} ${m.receiptDigest.slice(7, 19)}…` : '' });
+  if (m.receiptDigest) receipt.title = m.receiptDigest;
+  li.append(head, line, ' ', receipt, ' ', proof);
+  return li;
 }
 
 let current = null;

@@ -12,7 +12,7 @@ document.addEventListener('DOMContentLoaded', () => {
     return;
   }
   const r = JSON.parse(stored);
-  document.getElementById('receipt-hall').textContent = `${r.district.name} · ${r.hallName}`;
+  document.getElementById('receipt-hall').textContent = r.hallName;
   const facts = [
     ['办件编号', r.caseNumber],
     ['查询密码', r.queryPassword],
