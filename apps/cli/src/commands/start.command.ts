@@ -69,7 +69,7 @@ function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: st
     `    API docs:                 ${opsUrl}/docs`,
     `    health / metrics:         ${opsUrl}/health/ready  ${opsUrl}/metrics`,
     ...(consoleUrl ? [`    desk console (browser):   ${consoleUrl}/console/   (supervisors' dashboard: ${consoleUrl}/console/dashboard.html)`] : []),
-    `    storage / transport:      ${db === 'embedded' ? `embedded PostgreSQL (PGlite) in ${relative(process.cwd(), dataDir) || '.'}` : 'PostgreSQL'} / ${bus === 'in-process' ? 'in-process transport' : 'RabbitMQ'}`,
+    `    storage / transport:      ${db === 'embedded' ? `embedded PostgreSQL (PGlite) in ${shortPath(dataDir)}` : 'PostgreSQL'} / ${bus === 'in-process' ? 'in-process transport' : 'RabbitMQ'}`,
     '',
     '  Try a hand-off (Huizhou Zhongkai collects 无犯罪证明 for Shenzhen Luohu), in another shell:',
     '    npm run tongban -- send --from HZ-ZHONGKAI --to 440303',
@@ -84,4 +84,10 @@ function printWelcome(partnerUrl: string, opsUrl: string, pkiDir: string, db: st
     '',
   ];
   console.error(lines.join('\n'));
+}
+
+/** The path as the reader typed it: relative under the working directory, absolute elsewhere. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : `./${rel}`;
 }

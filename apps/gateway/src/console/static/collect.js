@@ -245,7 +245,7 @@ async function submitCollect(event) {
   const facts = [
     [s.caseNumber, answer.caseNumber],
     [s.queryPassword, answer.queryPassword],
-    [s.expectedBy, answer.intake.expectedBy ? answer.intake.expectedBy.slice(0, 10) : '—'],
+    [s.expectedBy, answer.intake.expectedBy ? new Date(answer.intake.expectedBy).toLocaleDateString(lang, { timeZone: 'Asia/Shanghai' }) : '—'],
     [s.messageId, answer.messageId],
     [s.receipt, `${answer.receipt.slice(0, 24)}…`],
   ];
