@@ -186,8 +186,10 @@ describe('desk console: staff accounts and sessions', () => {
       });
     expect((await rate('VERY_DISSATISFIED', '等了一个小时')).status).toBe(202);
     const followUps = (await (await call('/console/api/follow-ups', { cookie })).json()) as { followUps: Array<Record<string, unknown>> };
-    expect(followUps.followUps).toEqual([expect.objectContaining({ caseNumber, level: 'VERY_DISSATISFIED', round: 1, comment: '等了一个小时' })]);
+    expect(followUps.followUps).toEqual([expect.objectContaining({ caseNumber, partner: '440303', level: 'VERY_DISSATISFIED', round: 1, indicatorCodes: ['WAITING_TIME'], comment: '等了一个小时' })]);
     expect((await rate('SATISFIED')).status).toBe(202); // the one re-rating (二次评价)
+    // The applicant is satisfied now: the case leaves the call-back list.
+    expect(await (await call('/console/api/follow-ups', { cookie })).json()).toEqual({ followUps: [] });
     const third = await rate('VERY_SATISFIED');
     expect({ status: third.status, body: await third.json() }).toMatchObject({ status: 409, body: { code: 'ACTION_NOT_ALLOWED' } });
     expect((await call('/console/rate.html')).status).toBe(200);

@@ -94,7 +94,7 @@ describe('desk console in chromium: a whole case, window to rating', () => {
     await step('collect', async () => {
       await desk.getByRole('button', { name: '收件（新办件）' }).click();
       await desk.getByLabel('办理地（合作地区）').selectOption('440303');
-      await desk.getByLabel('事项').selectOption({ label: '无犯罪记录证明开具' });
+      await desk.getByRole('group', { name: '代收事项' }).getByLabel('事项').selectOption({ label: '无犯罪记录证明开具' });
       // The partner's checklist for the item, with its promised limit.
       expect(await desk.locator('#collect-limits').textContent()).toContain('承诺时限 1 个工作日');
       await desk.getByRole('row', { name: /申请人有效身份证件/ }).waitFor();
@@ -140,6 +140,25 @@ describe('desk console in chromium: a whole case, window to rating', () => {
       await receipt.close();
     });
 
+    await step('filters', async () => {
+      await desk.getByRole('button', { name: '返回列表' }).click();
+      await desk.locator('#filters').getByLabel('事项').selectOption({ label: '在职人才引进' });
+      await desk.getByRole('button', { name: '筛选' }).click();
+      await desk.getByRole('cell', { name: '暂无办件' }).waitFor();
+      await desk.locator('#filters').getByLabel('事项').selectOption({ label: '无犯罪记录证明开具' });
+      await desk.locator('#filters').getByLabel('合作地区').selectOption('440303');
+      await desk.getByRole('button', { name: '筛选' }).click();
+      const row = desk.getByRole('row', { name: new RegExp(caseNumber) });
+      expect(await row.textContent()).toContain('深圳市罗湖区（440303）');
+      expect(await row.textContent()).toContain('未受理'); // no promised date before acceptance
+      await desk.getByLabel('仅超期').check();
+      await desk.getByRole('button', { name: '筛选' }).click();
+      await desk.getByRole('cell', { name: '暂无办件' }).waitFor();
+      await desk.getByLabel('仅超期').uncheck();
+      await desk.locator('#filters').getByLabel('事项').selectOption('');
+      await desk.locator('#filters').getByLabel('合作地区').selectOption('');
+    });
+
     const luohu = await signIn(officer);
     await step('arrives and is signed for', async () => {
       await openFromList(luohu, '收到待办', caseNumber);
@@ -180,12 +199,17 @@ describe('desk console in chromium: a whole case, window to rating', () => {
       expect(await state(luohu)).toContain('已受理');
       await sendStep(luohu, '办理环节');
       expect(await state(luohu)).toContain('审查中');
-      await sendStep(luohu, '办结', async () => {
+      const certificate = Buffer.from('OFD 电子证照（测试）');
+      const conclusion = await sendStep(luohu, '办结', async () => {
         await luohu.getByLabel('办理决定').selectOption({ label: '准予' });
         await luohu.getByLabel('证照名称').fill('无犯罪记录证明');
         await luohu.getByLabel('证照编号').fill('WFZ-440303-2026-000123');
+        // The e-certificate's digest is filled by uploading the file, not typed.
+        await luohu.getByLabel(/^上传文件以填写电子证照文件摘要/).setInputFiles({ name: '电子证照.ofd', mimeType: 'application/ofd', buffer: certificate });
+        await luohu.getByText('已上传：电子证照.ofd').waitFor();
         await luohu.getByLabel('办结结果代码').selectOption({ label: '准予（全部准予）' });
       });
+      expect(conclusion).toMatchObject({ decision: 'APPROVED', certificate: { number: 'WFZ-440303-2026-000123', issuer: '深圳市罗湖区', fileDigest: `sha256:${createHash('sha256').update(certificate).digest('hex')}` } });
       expect(await state(luohu)).toContain('准予');
       const result = Buffer.from('%PDF-1.7\n无犯罪记录证明（测试）\n%%EOF\n');
       const returned = await sendStep(luohu, '结果回传', async () => {
@@ -220,15 +244,34 @@ describe('desk console in chromium: a whole case, window to rating', () => {
       await desk.screenshot({ path: join(SHOTS, 'walk-case.png'), fullPage: true });
     });
 
-    await step('rated at the window (好差评)', async () => {
-      const [tablet] = await Promise.all([desk.context().waitForEvent('page'), desk.getByRole('link', { name: '请申请人评价（好差评）' }).click()]);
-      pages.push(tablet);
-      await tablet.setViewportSize({ width: 1024, height: 768 }); // the hall's tablet
-      await tablet.getByRole('radio', { name: /^非常满意/ }).click();
-      await tablet.screenshot({ path: join(SHOTS, 'walk-rate.png') });
-      await tablet.getByRole('button', { name: '提交评价' }).click();
-      await tablet.getByRole('status').filter({ hasText: '感谢您的评价' }).waitFor();
-      await tablet.close();
+    await step('rated at the window (好差评), called back, re-rated', async () => {
+      const rateOnTablet = async (level: RegExp, comment?: string) => {
+        const [tablet] = await Promise.all([desk.context().waitForEvent('page'), desk.getByRole('link', { name: '请申请人评价（好差评）' }).click()]);
+        pages.push(tablet);
+        await tablet.setViewportSize({ width: 1024, height: 768 }); // the hall's tablet
+        await tablet.getByRole('radio', { name: level }).click();
+        if (comment) {
+          await tablet.getByRole('button', { name: '等候时间长' }).click();
+          await tablet.getByLabel('留言（选填）').fill(comment);
+        }
+        await tablet.screenshot({ path: join(SHOTS, 'walk-rate.png') });
+        await tablet.getByRole('button', { name: '提交评价' }).click();
+        await tablet.getByRole('status').filter({ hasText: '感谢您的评价' }).waitFor();
+        await tablet.close();
+      };
+      await rateOnTablet(/^不满意/, '等候时间较长');
+      // The supervisor's call-back list (差评回访) shows it, and opens the case from it.
+      await desk.getByRole('button', { name: '差评回访' }).click();
+      const row = desk.getByRole('row', { name: new RegExp(caseNumber) });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('窗口服务（一次一评）');
+      expect(await row.textContent()).toContain('等候时间较长');
+      await row.click();
+      await desk.getByRole('heading', { name: new RegExp(caseNumber) }).waitFor();
+      // After the call-back the applicant re-rates once (二次评价): the case leaves the list.
+      await rateOnTablet(/^非常满意/);
+      await desk.getByRole('button', { name: '差评回访' }).click();
+      await desk.getByRole('cell', { name: '暂无差评' }).waitFor();
     });
 
     await step('counted on the dashboard', async () => {

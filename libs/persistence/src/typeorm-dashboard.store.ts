@@ -81,6 +81,19 @@ export class TypeOrmDashboardStore extends DashboardStore {
     }));
   }
 
+  async badlyRated(district: string, limit: number): Promise<string[]> {
+    // Two index scans (one per side) merged; the ratings are the canonical named levels.
+    const rows: Row[] = await this.db.query(
+      `SELECT case_number FROM (
+         (SELECT case_number, updated_at FROM cases WHERE collecting_district = $1 AND (${BAD_RATING}) ORDER BY updated_at DESC LIMIT $2)
+         UNION ALL
+         (SELECT case_number, updated_at FROM cases WHERE approving_district = $1 AND (${BAD_RATING}) ORDER BY updated_at DESC LIMIT $2)
+       ) bad ORDER BY updated_at DESC LIMIT $2`,
+      [district, limit],
+    );
+    return rows.map((r) => r.case_number as string);
+  }
+
   async deadlines(district: string, now: Date, horizons: ReadonlyMap<string, Date>, limit: number): Promise<DashboardDeadlines> {
     const rows: Row[] = await this.db.query(DEADLINES_SQL, [district, now, [...horizons.keys()], [...horizons.values()], limit]);
     const of = (kind: string) => rows.filter((r) => r.kind === kind);
@@ -101,3 +114,6 @@ export class TypeOrmDashboardStore extends DashboardStore {
     };
   }
 }
+
+/** Matches the partial indexes cases_bad_rating_*_idx exactly, so the planner uses them. */
+const BAD_RATING = `window_rating IN ('DISSATISFIED', 'VERY_DISSATISFIED') OR handling_rating IN ('DISSATISFIED', 'VERY_DISSATISFIED')`;

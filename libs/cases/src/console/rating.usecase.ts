@@ -4,6 +4,7 @@ import { CaseError, CaseErrorCode } from '../case-error';
 import { payloadToCanonical } from '../catalogue/partner-codes';
 import { Clock } from '../ports/clock.port';
 import { ExchangePolicy } from '../ports/exchange-policy.port';
+import { DashboardStore } from '../ports/dashboard-store.port';
 import { HandoffStore } from '../ports/handoff-store.port';
 import type { StaffPrincipal } from '../staff/login.usecase';
 import { SendFromConsoleUseCase } from './send-from-console.usecase';
@@ -28,6 +29,7 @@ export class RatingUseCase {
   constructor(
     private readonly send: SendFromConsoleUseCase,
     private readonly store: HandoffStore,
+    private readonly dashboard: DashboardStore,
     private readonly policy: ExchangePolicy,
     private readonly clock: Clock,
   ) {}
@@ -53,16 +55,32 @@ export class RatingUseCase {
   }
 
   /** Bad ratings on the district's cases, newest first, for the supervisor's follow-up (回访整改). */
+  /**
+   * 差评回访: the district's cases whose latest rating is bad (a re-rating that is no longer bad takes
+   * the case off the list), with their bad ratings, newest first. Read from the indexed rating
+   * columns, so the list covers every case, not only recent ones.
+   */
   async followUps(staff: StaffPrincipal, limit = 200) {
-    const out: Array<{ caseNumber: string; messageId: string; target: string; round: number; level: string; comment: string | null; ratedAt: string }> = [];
-    for (const direction of ['outgoing', 'incoming'] as const) {
-      for (const c of await this.store.listCases({ district: staff.district, direction, limit })) {
-        for (const m of await this.store.listCaseMessages(c.caseNumber)) {
-          if (m.messageType !== MessageType.EVALUATION) continue;
-          const p = this.payloadOf(m.sender, m.envelope);
-          if (!BAD_LEVELS.includes(String(p.level))) continue;
-          out.push({ caseNumber: c.caseNumber, messageId: m.messageId, target: String(p.target), round: Number(p.round), level: String(p.level), comment: (p.comment as string) ?? null, ratedAt: m.acceptedAt.toISOString() });
-        }
+    const out: Array<{ caseNumber: string; partner: string; itemName: string; messageId: string; target: string; round: number; level: string; indicatorCodes: string[]; comment: string | null; ratedAt: string }> = [];
+    for (const caseNumber of await this.dashboard.badlyRated(staff.district, limit)) {
+      const record = await this.store.findCase(caseNumber);
+      if (!record) continue;
+      for (const m of await this.store.listCaseMessages(caseNumber)) {
+        if (m.messageType !== MessageType.EVALUATION) continue;
+        const p = this.payloadOf(m.sender, m.envelope);
+        if (!BAD_LEVELS.includes(String(p.level))) continue;
+        out.push({
+          caseNumber,
+          partner: record.collectingDistrict === staff.district ? record.approvingDistrict : record.collectingDistrict,
+          itemName: record.itemName,
+          messageId: m.messageId,
+          target: String(p.target),
+          round: Number(p.round),
+          level: String(p.level),
+          indicatorCodes: Array.isArray(p.indicatorCodes) ? (p.indicatorCodes as string[]) : [],
+          comment: (p.comment as string) ?? null,
+          ratedAt: m.acceptedAt.toISOString(),
+        });
       }
     }
     return { followUps: out.sort((a, b) => b.ratedAt.localeCompare(a.ratedAt)) };

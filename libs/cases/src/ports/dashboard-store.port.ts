@@ -49,4 +49,6 @@ export abstract class DashboardStore {
    * at-risk horizon (`horizons`, per approving district; a district not listed has none).
    */
   abstract deadlines(district: string, now: Date, horizons: ReadonlyMap<string, Date>, limit: number): Promise<DashboardDeadlines>;
+  /** Case numbers of the district's cases (either side) whose latest window or handling rating is bad, newest first. */
+  abstract badlyRated(district: string, limit: number): Promise<string[]>;
 }

@@ -46,9 +46,15 @@ export class DashboardFigures1764104400000 implements MigrationInterface {
     // cases between acceptance and decision are in these indexes).
     await q.query(`CREATE INDEX cases_running_out_due_idx ON cases (collecting_district, promised_due_at) WHERE state IN ('ACCEPTED', 'IN_REVIEW')`);
     await q.query(`CREATE INDEX cases_running_in_due_idx ON cases (approving_district, promised_due_at) WHERE state IN ('ACCEPTED', 'IN_REVIEW')`);
+    // The supervisor's call-back list: cases whose latest rating is bad (差评), newest first.
+    const bad = `window_rating IN ('DISSATISFIED', 'VERY_DISSATISFIED') OR handling_rating IN ('DISSATISFIED', 'VERY_DISSATISFIED')`;
+    await q.query(`CREATE INDEX cases_bad_rating_out_idx ON cases (collecting_district, updated_at DESC) WHERE ${bad}`);
+    await q.query(`CREATE INDEX cases_bad_rating_in_idx ON cases (approving_district, updated_at DESC) WHERE ${bad}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS cases_bad_rating_in_idx`);
+    await q.query(`DROP INDEX IF EXISTS cases_bad_rating_out_idx`);
     await q.query(`DROP INDEX IF EXISTS cases_running_in_due_idx`);
     await q.query(`DROP INDEX IF EXISTS cases_running_out_due_idx`);
     await q.query(`ALTER TABLE cases

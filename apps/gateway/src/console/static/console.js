@@ -60,13 +60,14 @@ async function api(path, options = {}) {
 }
 
 function show(view) {
-  for (const id of ['login-view', 'cases-view', 'case-view', 'collect-view']) $(id).hidden = id !== view;
+  for (const id of ['login-view', 'cases-view', 'case-view', 'collect-view', 'followups-view']) $(id).hidden = id !== view;
   $('logout').hidden = view === 'login-view';
 }
 
 function showLogin() {
   $('who').textContent = '';
   $('dashboard-link').hidden = true;
+  $('followups-open').hidden = true;
   show('login-view');
   $('username').focus();
 }
@@ -90,6 +91,9 @@ async function enter(staff) {
   $('dashboard-link').hidden = !staff.roles.includes('SUPERVISOR'); // the big screen is for supervisors
   const catalogue = await (await api('/console/api/catalogue')).json();
   $('filter-partner').replaceChildren(new Option(t('all'), ''), ...catalogue.partners.map((p) => new Option(lang === 'zh-CN' ? p.name : p.nameEn, p.id)));
+  // Every item of the district's agreements, once (the same item may be agreed with several partners).
+  const items = new Map(catalogue.partners.flatMap((p) => p.items.map((i) => [i.implementationCode, i])));
+  $('filter-item').replaceChildren(new Option(t('all'), ''), ...[...items.values()].map((i) => new Option(lang === 'zh-CN' ? i.name : i.nameEn, i.implementationCode)));
   // Other screens (collect.js) learn who signed in and what the district collects.
   document.dispatchEvent(new CustomEvent('tongban:staff', { detail: { staff, catalogue } }));
   show('cases-view');
@@ -101,6 +105,7 @@ async function loadCases(reset) {
   const q = new URLSearchParams({ direction, limit: '50' });
   if ($('filter-partner').value) q.set('partner', $('filter-partner').value);
   if ($('filter-state').value) q.set('state', $('filter-state').value);
+  if ($('filter-item').value) q.set('item', $('filter-item').value);
   if ($('filter-overdue').checked) q.set('overdue', 'true');
   if (!reset && next) q.set('after', next);
   const page = await (await api(`/console/api/cases?${q}`)).json();

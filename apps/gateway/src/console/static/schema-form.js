@@ -24,7 +24,7 @@
   const UI = {
     'zh-CN': {
       colon: '：', choose: '— 请选择 —', unset: '— 不填 —', yes: '是', no: '否', add: (l) => `添加${l}`, remove: '删除', removeNamed: (l) => `删除${l}`,
-      include: (l) => `填写${l}`, item: (l, n) => `${l} ${n}`, removeFile: '移除文件', uploading: (n) => `正在上传 ${n}…`, uploadProgress: (l) => `${l}上传进度`,
+      include: (l) => `填写${l}`, item: (l, n) => `${l} ${n}`, removeFile: '移除文件', uploading: (n) => `正在上传 ${n}…`, uploadProgress: (l) => `${l}上传进度`, uploadFor: (l) => `上传文件以填写${l}`,
       uploaded: '已上传', digest: '摘要', uploadFailed: (m) => `上传失败：${m}`, noUpload: '此处不能上传文件', stillUploading: '文件仍在上传，请稍候',
       bytes: (n) => (n < 1024 ? `${n} 字节` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`),
       required: '必填', notAllowed: '此情形下不应填写', pattern: '格式不正确', minLength: (n) => `至少 ${n} 个字符`, maxLength: (n) => `最多 ${n} 个字符`,
@@ -33,7 +33,7 @@
     },
     en: {
       colon: ': ', choose: '— choose —', unset: '— not given —', yes: 'Yes', no: 'No', add: (l) => `Add ${lower(l)}`, remove: 'Remove', removeNamed: (l) => `Remove ${lower(l)}`,
-      include: (l) => `Fill in ${lower(l)}`, item: (l, n) => `${l} ${n}`, removeFile: 'Remove the file', uploading: (n) => `Uploading ${n}…`, uploadProgress: (l) => `${l}: upload progress`,
+      include: (l) => `Fill in ${lower(l)}`, item: (l, n) => `${l} ${n}`, removeFile: 'Remove the file', uploading: (n) => `Uploading ${n}…`, uploadProgress: (l) => `${l}: upload progress`, uploadFor: (l) => `Upload the file for ${lower(l)}`,
       uploaded: 'Uploaded', digest: 'Digest', uploadFailed: (m) => `Upload failed: ${m}`, noUpload: 'Files cannot be uploaded here', stillUploading: 'The file is still uploading; please wait',
       bytes: (n) => (n < 1024 ? `${n} bytes` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`),
       required: 'Required', notAllowed: 'Not allowed in this case', pattern: 'Wrong format', minLength: (n) => `At least ${n} characters`, maxLength: (n) => `At most ${n} characters`,
@@ -191,6 +191,12 @@
   }
 
   /** The file reference object of the contracts: an object requiring digest, size, mediaType and name. */
+  /** A string that is a SHA-256 digest of a file (its description says so), not of an envelope. */
+  function isFileDigest(schema) {
+    const pattern = String(schema.pattern || '');
+    return pattern.startsWith('^sha256:') && /文件|file/i.test(String(schema.description || ''));
+  }
+
   function isFileRef(schema) {
     const req = isObject(schema) && Array.isArray(schema.required) ? schema.required : [];
     return ['digest', 'size', 'mediaType', 'name'].every((k) => req.includes(k)) && isObject(schema.properties);
@@ -575,7 +581,42 @@
         read = () => (control.value.trim() === '' ? undefined : control.value.trim());
       }
       control.addEventListener('change', changed(extra));
-      return { el: decorate(pointer, s, required, control, extra), read };
+      const el = decorate(pointer, s, required, control, extra);
+      if (isFileDigest(s)) el.append(digestUpload(control, s, extra));
+      return { el, read };
+    }
+
+    /**
+     * A field that holds only a file's digest (办结's e-certificate, 容缺受理's signed promise): a file
+     * picker beside it uploads the file and writes its digest, so nobody copies 64 hex digits by hand.
+     */
+    function digestUpload(control, s, extra) {
+      const { label } = labelAndHelp(s.description, lang);
+      const text = extra.labelText || label;
+      const input = h('input', { type: 'file', id: `${control.id}-file`, 'aria-label': t.uploadFor(text) });
+      const progress = h('progress', { max: '1', value: '0', 'aria-label': t.uploadProgress(text), hidden: true });
+      const status = h('span', { class: 'sf-file-status', 'aria-live': 'polite' });
+      input.addEventListener('change', async () => {
+        const file = input.files && input.files[0];
+        if (!file || typeof options.upload !== 'function') return;
+        uploading.add(control.id);
+        progress.hidden = false;
+        status.textContent = t.uploading(file.name);
+        try {
+          const ref = await options.upload(file, (fraction) => {
+            progress.value = fraction;
+          });
+          control.value = ref.digest;
+          status.textContent = `${t.uploaded}：${ref.name}`;
+          changed(extra)();
+        } catch (error) {
+          status.textContent = t.uploadFailed(error && error.message ? error.message : String(error));
+        } finally {
+          uploading.delete(control.id);
+          input.value = '';
+        }
+      });
+      return h('div', { class: 'sf-digest-upload' }, input, progress, status);
     }
 
     function numberField(s, value, pointer, required, extra, type) {
