@@ -265,6 +265,8 @@ describe('desk console: supervisor dashboard', () => {
       await page.getByLabel('动态验证码（6位）').press('Enter');
       await page.getByRole('link', { name: '数据大屏' }).click();
       await page.getByRole('heading', { name: /跨域通办数据大屏/ }).waitFor();
+      // The heading is static HTML: wait for the first figures, so the page's script has set its period.
+      await page.locator('#kpis dd').first().waitFor();
       expect(await page.getByLabel('快捷选择').inputValue()).toBe('month');
       // Luohu received the four cases Zhongkai collected since two weeks ago: a custom period, by keyboard.
       await page.getByLabel('起', { exact: true }).fill(twoWeeksAgo);
