@@ -4,11 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTP, URI } from 'otpauth';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, SHOTS, screenshotSteps } from '../support/console';
 import { ROOT_DIR, Stack, createTestDatabase, startStack, submitDemoCase, uniquePrefix } from '../support/harness';
-
-/** Debian's chromium (installed by .ci/run); a missing browser fails the run, it is never skipped. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT_DIR, 'var', 'test-screenshots');
 
 /** The desk console in a real browser against the real gateway, PostgreSQL and RabbitMQ. */
 describe('desk console in chromium', () => {
@@ -37,17 +34,7 @@ describe('desk console in chromium', () => {
     await db?.drop();
   });
 
-  /** Runs a step; on failure keeps a screenshot of every open page (var/test-screenshots) before failing. */
-  async function step(name: string, run: () => Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      mkdirSync(SHOTS, { recursive: true });
-      const pages = browser.contexts().flatMap((c) => c.pages());
-      await Promise.all(pages.map((p, i) => p.screenshot({ path: join(SHOTS, `${name}-${i}-${Date.now()}.png`), fullPage: true }).catch(() => undefined)));
-      throw error;
-    }
-  }
+  const step = screenshotSteps(() => browser, '');
 
   it('signs in with TOTP, lists the case, opens it by keyboard, English; the partner signs for it and accepts it with the step forms; sign out', async () => {
     await step('login', async () => {

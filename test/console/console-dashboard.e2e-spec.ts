@@ -6,6 +6,7 @@ import { TOTP, URI } from 'otpauth';
 import { chromium } from 'playwright-core';
 import { Agent, fetch } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
+import { signInOnPage } from '../support/console';
 import { Stack, createTestDatabase, startStack, submitDemoCase, uniquePrefix } from '../support/harness';
 
 const A = 'HZ-ZHONGKAI'; // the supervisor's district: collects for Luohu, and Luohu collects for it
@@ -258,11 +259,7 @@ describe('desk console: supervisor dashboard', () => {
       });
       page.on('pageerror', (e) => violations.push(e.message));
       const officer = accounts.find((a) => a.district === B)!;
-      await page.goto(`${stack.gateway.consoleUrl}/console/`);
-      await page.getByLabel('用户名').fill(officer.username);
-      await page.getByLabel('密码').fill(officer.password);
-      await page.getByLabel('动态验证码（6位）').fill((URI.parse(officer.otpauthUri) as TOTP).generate());
-      await page.getByLabel('动态验证码（6位）').press('Enter');
+      await signInOnPage(page, stack.gateway.consoleUrl, officer);
       await page.getByRole('link', { name: '数据大屏' }).click();
       await page.getByRole('heading', { name: /跨域通办数据大屏/ }).waitFor();
       // The heading is static HTML: wait for the first figures, so the page's script has set its period.

@@ -3,8 +3,8 @@ import { residentIdCheckCharacter } from '@tongban/config';
 import { decodeEnvelope } from '@tongban/envelope';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { TOTP, URI } from 'otpauth';
 import { Agent, fetch } from 'undici';
+import { consoleSession } from '../support/console';
 import { Stack, createTestDatabase, eventually, startStack, uniquePrefix } from '../support/harness';
 
 /** 收件 in the console on PostgreSQL and RabbitMQ: scans uploaded, checks at the window, the signed submission, the receipt. */
@@ -31,15 +31,7 @@ describe('desk console: collecting a case for a partner (收件)', () => {
   async function session(district: string) {
     const known = sessions.get(district);
     if (known) return known;
-    const a = accounts.find((x) => x.district === district)!;
-    const response = await fetch(`${stack.gateway.consoleUrl}/console/api/login`, {
-      method: 'POST',
-      dispatcher,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: a.username, password: a.password, totp: (URI.parse(a.otpauthUri) as TOTP).generate() }),
-    });
-    expect(response.status).toBe(200);
-    const s = { cookie: response.headers.get('set-cookie')!.split(';')[0], csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
+    const s = await consoleSession(stack.gateway.consoleUrl, dispatcher, accounts.find((x) => x.district === district)!);
     sessions.set(district, s);
     return s;
   }

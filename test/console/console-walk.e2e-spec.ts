@@ -3,12 +3,9 @@ import { residentIdCheckCharacter } from '@tongban/config';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOTP, URI } from 'otpauth';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT_DIR, Stack, createTestDatabase, startStack, uniquePrefix } from '../support/harness';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT_DIR, 'var', 'test-screenshots');
+import { CHROMIUM, SHOTS, screenshotSteps, signInOnPage } from '../support/console';
+import { Stack, createTestDatabase, startStack, uniquePrefix } from '../support/harness';
 
 /**
  * One case from the window to the rating, every step in the browser, against the real gateway,
@@ -23,7 +20,6 @@ describe('desk console in chromium: a whole case, window to rating', () => {
   let browser: Browser;
   let clerk: ProvisionedAccount;
   let officer: ProvisionedAccount;
-  const pages: Page[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -39,27 +35,13 @@ describe('desk console in chromium: a whole case, window to rating', () => {
     await db?.drop();
   });
 
-  /** Runs a step; on failure keeps a screenshot of every open page (var/test-screenshots) before failing. */
-  async function step(name: string, run: () => Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      mkdirSync(SHOTS, { recursive: true });
-      for (const [i, p] of pages.entries()) await p.screenshot({ path: join(SHOTS, `walk-${name}-${i}-${Date.now()}.png`), fullPage: true }).catch(() => undefined);
-      throw error;
-    }
-  }
+  const step = screenshotSteps(() => browser, 'walk-');
 
   async function signIn(account: ProvisionedAccount): Promise<Page> {
     // The hall's time zone, so the forms' local times are +08:00 like the windows'.
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    pages.push(page);
-    await page.goto(`${stack.gateway.consoleUrl}/console/`);
-    await page.getByLabel('用户名').fill(account.username);
-    await page.getByLabel('密码').fill(account.password);
-    await page.getByLabel('动态验证码（6位）').fill((URI.parse(account.otpauthUri) as TOTP).generate());
-    await page.getByLabel('动态验证码（6位）').press('Enter');
+    await signInOnPage(page, stack.gateway.consoleUrl, account);
     await page.getByRole('tab', { name: '代收发出' }).waitFor();
     return page;
   }
@@ -128,7 +110,6 @@ describe('desk console in chromium: a whole case, window to rating', () => {
 
       // The 收件凭证 opens in its own tab, ready to print: case number, password, item, partner, materials.
       const [receipt] = await Promise.all([desk.context().waitForEvent('page'), desk.getByRole('link', { name: '打印收件凭证' }).click()]);
-      pages.push(receipt);
       await receipt.getByRole('heading', { name: '跨域通办收件凭证' }).waitFor();
       await receipt.locator('#receipt-facts dd').first().waitFor();
       const facts = await receipt.locator('#receipt-facts').textContent();
@@ -247,7 +228,6 @@ describe('desk console in chromium: a whole case, window to rating', () => {
     await step('rated at the window (好差评), called back, re-rated', async () => {
       const rateOnTablet = async (level: RegExp, comment?: string) => {
         const [tablet] = await Promise.all([desk.context().waitForEvent('page'), desk.getByRole('link', { name: '请申请人评价（好差评）' }).click()]);
-        pages.push(tablet);
         await tablet.setViewportSize({ width: 1024, height: 768 }); // the hall's tablet
         await tablet.getByRole('radio', { name: level }).click();
         if (comment) {

@@ -591,9 +591,9 @@
      * picker beside it uploads the file and writes its digest, so nobody copies 64 hex digits by hand.
      */
     function digestUpload(control, s, extra) {
-      const { label } = labelAndHelp(s.description, lang);
-      const text = extra.labelText || label;
-      const input = h('input', { type: 'file', id: `${control.id}-file`, 'aria-label': t.uploadFor(text) });
+      const text = extra.labelText || labelAndHelp(s.description, lang).label;
+      const input = h('input', { type: 'file', id: `${control.id}-file` });
+      const label = h('label', { for: input.id, class: 'sf-upload-label' }, t.uploadFor(text));
       const progress = h('progress', { max: '1', value: '0', 'aria-label': t.uploadProgress(text), hidden: true });
       const status = h('span', { class: 'sf-file-status', 'aria-live': 'polite' });
       input.addEventListener('change', async () => {
@@ -616,7 +616,7 @@
           input.value = '';
         }
       });
-      return h('div', { class: 'sf-digest-upload' }, input, progress, status);
+      return h('div', { class: 'sf-digest-upload' }, label, input, progress, status);
     }
 
     function numberField(s, value, pointer, required, extra, type) {
