@@ -9,7 +9,7 @@
  *   npm run console:bench [-- cases]        (default 100000; DATABASE_URL = an admin URL)
  */
 import { loadCalendars } from '@tongban/calendar';
-import { Clock, DashboardUseCase, ExchangePolicy, SATISFACTION_LEVELS, StaffRole, StaffStore } from '@tongban/cases';
+import { Clock, DashboardUseCase, ExchangePolicy, RatingUseCase, SATISFACTION_LEVELS, StaffRole, StaffStore } from '@tongban/cases';
 import { loadConfig } from '@tongban/config';
 import { openDatabase, TypeOrmDashboardStore, TypeOrmHandoffStore } from '@tongban/persistence';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -128,6 +128,23 @@ async function timeDashboard(dataSource: ConstructorParameters<typeof TypeOrmDas
   }
   all.sort((a, b) => a - b);
   console.log(`  all ${all.length} dashboard runs: median ${all[Math.floor(all.length / 2)].toFixed(1)} ms   max ${all[all.length - 1].toFixed(1)} ms`);
+
+  // 差评回访: the cases whose latest rating is bad (two partial-index scans), then each case's messages.
+  // The synthetic cases carry ratings but no evaluation messages, so this times the reads, not the decoding.
+  const rating = new RatingUseCase(undefined as never, new TypeOrmHandoffStore(dataSource), new TypeOrmDashboardStore(dataSource), policy, clock);
+  console.log(`bad-rating follow-ups (GET /console/api/follow-ups, up to 200 cases) over ${CASES} cases (${RUNS} runs each):`);
+  for (const district of districts) {
+    const staff = { username: 'bench', district, roles: [StaffRole.SUPERVISOR], displayName: 'bench' };
+    const bad = await new TypeOrmDashboardStore(dataSource).badlyRated(district, 200);
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      await rating.followUps(staff);
+      runs.push(performance.now() - started);
+    }
+    runs.sort((a, b) => a - b);
+    console.log(`  ${district.padEnd(12)} ${String(bad.length).padStart(4)} badly rated cases read   median ${runs[RUNS / 2].toFixed(1)} ms   max ${runs[RUNS - 1].toFixed(1)} ms`);
+  }
 }
 
 main().catch((error: Error) => {
