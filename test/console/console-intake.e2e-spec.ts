@@ -103,9 +103,17 @@ describe('desk console: collecting a case for a partner (收件)', () => {
     expect(uscc.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'applicant.idNumber', message: expect.stringContaining('GB 32100') })]));
     // Not a partner of this item: refused before anything is numbered.
     expect((await post('HZ-ZHONGKAI', '/console/api/cases', application({ partner: '440306' }))).body.code).toBe('NOT_IN_AGREEMENT');
+    // What the contract itself refuses is found before numbering too, at the field it names.
+    const contract = await post('HZ-ZHONGKAI', '/console/api/cases', application({
+      applicant: { kind: 'NATURAL_PERSON', familyName: '李', givenName: ' ', idType: '111', idNumber: residentId, mobile: '12345' },
+      mailing: { address: '深圳市罗湖区某路1号', postcode: '51800' },
+    }));
+    expect(contract.status).toBe(422);
+    expect(contract.body.problems.map((p: { field: string }) => p.field).sort()).toEqual(['applicant.givenName', 'applicant.mobile', 'mailing.postcode']);
     expect(await query(`SELECT count(*)::int AS n FROM cases`)).toEqual(before);
+    expect(await query(`SELECT count(*)::int AS n FROM intake_serials`)).toEqual([{ n: 0 }]); // no case number used up
     const audited = await query(`SELECT result FROM staff_audit WHERE action = 'case.collect' ORDER BY id`);
-    expect(audited.map((r: { result: string }) => r.result)).toEqual(['INTAKE_INVALID', 'INTAKE_INVALID', 'NOT_IN_AGREEMENT']);
+    expect(audited.map((r: { result: string }) => r.result)).toEqual(['INTAKE_INVALID', 'INTAKE_INVALID', 'NOT_IN_AGREEMENT', 'INTAKE_INVALID']);
   });
 
   it('numbers the case, sends the signed submission, gives the receipt and the query password; the partner receives it', async () => {

@@ -1,4 +1,4 @@
-import { DashboardDeadlineRow, DashboardDeadlines, DashboardFigureRow, DashboardStore, SATISFACTION_LEVELS } from '@tongban/cases';
+import { BadlyRatedCase, DashboardDeadlineRow, DashboardDeadlines, DashboardFigureRow, DashboardStore, SATISFACTION_LEVELS } from '@tongban/cases';
 import { DataSource } from 'typeorm';
 
 type Row = Record<string, unknown>;
@@ -81,17 +81,23 @@ export class TypeOrmDashboardStore extends DashboardStore {
     }));
   }
 
-  async badlyRated(district: string, limit: number): Promise<string[]> {
+  async badlyRated(district: string, limit: number): Promise<BadlyRatedCase[]> {
     // Two index scans (one per side) merged; the ratings are the canonical named levels.
+    const columns = 'case_number, collecting_district, approving_district, item_name, updated_at';
     const rows: Row[] = await this.db.query(
-      `SELECT case_number FROM (
-         (SELECT case_number, updated_at FROM cases WHERE collecting_district = $1 AND (${BAD_RATING}) ORDER BY updated_at DESC LIMIT $2)
+      `SELECT * FROM (
+         (SELECT ${columns} FROM cases WHERE collecting_district = $1 AND (${BAD_RATING}) ORDER BY updated_at DESC LIMIT $2)
          UNION ALL
-         (SELECT case_number, updated_at FROM cases WHERE approving_district = $1 AND (${BAD_RATING}) ORDER BY updated_at DESC LIMIT $2)
+         (SELECT ${columns} FROM cases WHERE approving_district = $1 AND (${BAD_RATING}) ORDER BY updated_at DESC LIMIT $2)
        ) bad ORDER BY updated_at DESC LIMIT $2`,
       [district, limit],
     );
-    return rows.map((r) => r.case_number as string);
+    return rows.map((r) => ({
+      caseNumber: r.case_number as string,
+      collectingDistrict: r.collecting_district as string,
+      approvingDistrict: r.approving_district as string,
+      itemName: r.item_name as string,
+    }));
   }
 
   async deadlines(district: string, now: Date, horizons: ReadonlyMap<string, Date>, limit: number): Promise<DashboardDeadlines> {

@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Ip, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CaseError, CollectCaseUseCase, UploadMaterialUseCase, type StaffPrincipal } from '@tongban/cases';
+import { CollectCaseUseCase, UploadMaterialUseCase, type StaffPrincipal } from '@tongban/cases';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FILE_NAME_HEADER, declaredDigestOf, fileNameOf, mediaTypeOf } from '../materials/material-headers';
+import { FILE_NAME_HEADER } from '../materials/material-headers';
 import { MEDIA_TYPE_HEADER, StreamedBody } from '../materials/streamed-body';
+import { uploadStreamedMaterial } from '../materials/streamed-upload';
 import { CurrentStaff, StaffSessionGuard } from './staff-session.guard';
 
 class LegalRepresentativeDto {
@@ -81,22 +82,7 @@ export class ConsoleIntakeController {
   @ApiHeader({ name: MEDIA_TYPE_HEADER, required: false, description: "The file's media type; default: the Content-Type" })
   @ApiResponse({ status: 201, description: '{ digest, size, mediaType, name }: put it in the material as its file' })
   async upload(@Req() request: FastifyRequest, @CurrentStaff() staff: StaffPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const headers = request.headers;
-    const declared = headers['content-length'] === undefined ? null : Number(headers['content-length']);
-    try {
-      return await this.uploadMaterial.execute({
-        uploader: staff.district,
-        name: fileNameOf(headers[FILE_NAME_HEADER]),
-        mediaType: mediaTypeOf(headers[MEDIA_TYPE_HEADER]),
-        expectedDigest: declaredDigestOf(headers['x-tongban-sha256']),
-        declaredBytes: Number.isSafeInteger(declared) ? declared : null,
-        content: request.raw.iterator({ destroyOnReturn: false }),
-      });
-    } catch (error) {
-      // Refused before the body was read (too large, bad headers): do not read the rest of it.
-      if (error instanceof CaseError && !request.raw.complete) reply.header('connection', 'close');
-      throw error;
-    }
+    return uploadStreamedMaterial(this.uploadMaterial, staff.district, request, reply);
   }
 
   @Post('cases')

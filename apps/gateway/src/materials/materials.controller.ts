@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CaseError, DownloadMaterialUseCase, UploadMaterialUseCase, digestHex } from '@tongban/cases';
+import { DownloadMaterialUseCase, UploadMaterialUseCase, digestHex } from '@tongban/cases';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallableBy, Caller, CurrentCaller } from '../auth/caller';
-import { FILE_NAME_HEADER, SHA256_HEADER, contentDisposition, declaredDigestOf, fileNameOf, mediaTypeOf } from './material-headers';
+import { FILE_NAME_HEADER, SHA256_HEADER, contentDisposition } from './material-headers';
 import { MaterialDownloadQueryDto, MaterialReferenceDto } from './materials.dto';
 import { MEDIA_TYPE_HEADER, StreamedBody } from './streamed-body';
+import { uploadStreamedMaterial } from './streamed-upload';
 
 @ApiTags('partner: materials')
 @Controller('v1/materials')
@@ -38,26 +39,9 @@ export class MaterialsController {
   @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE: over materials.maxBytes (maxBytes given); nothing kept' })
   @ApiResponse({ status: 422, description: 'MATERIAL_DIGEST_MISMATCH: the bytes do not hash to x-tongban-sha256; nothing kept' })
   async upload(@Req() request: FastifyRequest, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<MaterialReferenceDto> {
-    try {
-      const headers = request.headers;
-      const declared = headers['content-length'] === undefined ? null : Number(headers['content-length']);
-      const reference = await this.uploadMaterial.execute({
-        uploader: caller.id,
-        name: fileNameOf(headers[FILE_NAME_HEADER]),
-        mediaType: mediaTypeOf(headers[MEDIA_TYPE_HEADER]),
-        expectedDigest: declaredDigestOf(headers[SHA256_HEADER]),
-        declaredBytes: Number.isSafeInteger(declared) ? declared : null,
-        // Chunks as they arrive; a refusal stops reading without destroying the socket, so the answer still reaches the client.
-        content: request.raw.iterator({ destroyOnReturn: false }),
-      });
-      reply.header('location', `/v1/materials/${reference.digest}`);
-      return reference;
-    } catch (error) {
-      // Refused before the whole body was read (too large, bad headers): close the connection after
-      // answering rather than read the rest of an unwanted upload.
-      if (error instanceof CaseError && !request.raw.complete) reply.header('connection', 'close');
-      throw error;
-    }
+    const reference = await uploadStreamedMaterial(this.uploadMaterial, caller.id, request, reply);
+    reply.header('location', `/v1/materials/${reference.digest}`);
+    return reference;
   }
 
   @Get(':digest')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isValidResidentId, isValidUscc, type ServiceItem } from '@tongban/config';
-import { MessageType } from '@tongban/envelope';
+import { ContractRegistry } from '@tongban/contracts';
+import { CONTRACT_ID_BY_TYPE, MessageType } from '@tongban/envelope';
 import { createHash, randomInt } from 'node:crypto';
 import { CaseError, CaseErrorCode } from '../case-error';
 import { Clock, IdGenerator } from '../ports/clock.port';
@@ -8,6 +9,7 @@ import { ExchangePolicy } from '../ports/exchange-policy.port';
 import { MaterialsStore } from '../ports/materials.port';
 import type { StaffPrincipal } from '../staff/login.usecase';
 import { StaffRole, StaffStore } from '../staff/staff.ports';
+import { localDate } from './dashboard.figures';
 import { SendFromConsoleUseCase } from './send-from-console.usecase';
 
 /** GB/T 2261-style ID type codes the window checks itself; other types pass through as typed. */
@@ -64,6 +66,7 @@ export class CollectCaseUseCase {
     private readonly policy: ExchangePolicy,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly contracts: ContractRegistry,
   ) {}
 
   async execute(staff: StaffPrincipal, command: CollectCaseCommand) {
@@ -90,26 +93,12 @@ export class CollectCaseUseCase {
       throw new CaseError(CaseErrorCode.NOT_IN_AGREEMENT, `No agreement lets ${staff.district} collect ${command.itemCode} for ${command.partner}.`);
     }
     const { item, agreement } = match;
-    const problems = [...checkApplicant(command.applicant), ...checkMaterials(item, command), ...checkMailing(item, command)];
-    for (const m of command.materials) {
-      if (m.file && !(await this.materials.find(m.file.digest))) {
-        problems.push({ field: `materials.${m.code}.file`, message: `The scan of ${m.code} is not on the gateway; upload it again.` });
-      }
-    }
-    if (problems.length > 0) {
-      throw new CaseError(CaseErrorCode.INTAKE_INVALID, `The application is not complete: ${problems.map((p) => p.message).join(' ')}`, { problems });
-    }
-
     const now = this.clock.now();
-    const day = localDay(now);
-    const serial = await this.staff.nextIntakeSerial(staff.district, day);
-    const caseNumber = `${staff.district}-${day}-${String(serial).padStart(6, '0')}`;
-    // Six digits the applicant keeps to follow the case; only its digest leaves this gateway.
-    const queryPassword = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const day = localDate(now).replace(/-/g, '');
+    const version = this.sender.contractVersion(staff.district, MessageType.CASE_SUBMISSION);
     const at = now.toISOString();
     const hallName = command.hallName ?? `${this.policy.alliance.district(staff.district)?.name ?? staff.district}跨域通办窗口`;
-    const version = this.sender.contractVersion(staff.district, MessageType.CASE_SUBMISSION);
-    const payload: Record<string, unknown> = {
+    const payloadFor = (intakeReceipt: Record<string, unknown>): Record<string, unknown> => ({
       item: { basicCode: item.basicCode, implementationCode: item.implementationCode, name: item.name },
       caseType: command.caseType ?? '2',
       mode: agreement.mode,
@@ -118,13 +107,35 @@ export class CollectCaseUseCase {
       source: 'WINDOW',
       appliedAt: at,
       collectedBy: { officer: staff.displayName, hallName, collectedAt: at },
-      intakeReceipt: { number: caseNumber, queryPasswordDigest: `sha256:${createHash('sha256').update(`${caseNumber}:${queryPassword}`).digest('hex')}` },
+      intakeReceipt,
       materials: command.materials.map((m) => {
-        const listed = item.materials.find((l) => l.code === m.code)!;
-        return { code: m.code, name: listed.name, form: m.form, count: m.count, receivedAt: at, ...(m.file ? { file: m.file } : {}) };
+        const name = item.materials.find((l) => l.code === m.code)?.name ?? m.code;
+        return { code: m.code, name, form: m.form, count: m.count, receivedAt: at, ...(m.file ? { file: m.file } : {}) };
       }),
       ...(command.originalsMailed ? { originalsMailed: command.originalsMailed } : {}),
-    };
+    });
+
+    // The window's own checks (check digits, the partner's checklist), then the contract itself on the
+    // payload as it will be sent, all before a case number is used up: every problem at once, by field.
+    const problems = [...checkApplicant(command.applicant), ...checkMaterials(item, command), ...checkMailing(item, command)];
+    for (const m of command.materials) {
+      if (m.file && !(await this.materials.find(m.file.digest))) {
+        problems.push({ field: `materials.${m.code}.file`, message: `The scan of ${m.code} is not on the gateway; upload it again.` });
+      }
+    }
+    const draft = payloadFor({ number: `${staff.district}-${day}-000000`, queryPasswordDigest: `sha256:${'0'.repeat(64)}` });
+    for (const v of this.contracts.validate(CONTRACT_ID_BY_TYPE[MessageType.CASE_SUBMISSION], version, draft)) {
+      problems.push({ field: fieldOf(v.pointer, command), message: v.message });
+    }
+    if (problems.length > 0) {
+      throw new CaseError(CaseErrorCode.INTAKE_INVALID, `The application is not complete: ${problems.map((p) => p.message).join(' ')}`, { problems });
+    }
+
+    const serial = await this.staff.nextIntakeSerial(staff.district, day);
+    const caseNumber = `${staff.district}-${day}-${String(serial).padStart(6, '0')}`;
+    // Six digits the applicant keeps to follow the case; only its digest leaves this gateway.
+    const queryPassword = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const payload = payloadFor({ number: caseNumber, queryPasswordDigest: `sha256:${createHash('sha256').update(`${caseNumber}:${queryPassword}`).digest('hex')}` });
     const accepted = await this.sender.signAndAccept(staff.district, {
       caseNumber,
       collaborationId: this.ids.next(),
@@ -167,26 +178,16 @@ export class CollectCaseUseCase {
   }
 }
 
+/** The check digits (GB 11643, GB 32100), which the contract's patterns cannot verify. */
 function checkApplicant(a: IntakeApplicant): IntakeProblem[] {
-  const problems: IntakeProblem[] = [];
   const id = a.idNumber.trim().toUpperCase();
   if (a.idType === RESIDENT_ID_TYPE && !isValidResidentId(id)) {
-    problems.push({ field: 'applicant.idNumber', message: 'The resident ID number fails its GB 11643 check digit; check it against the card.' });
+    return [{ field: 'applicant.idNumber', message: 'The resident ID number fails its GB 11643 check digit; check it against the card.' }];
   }
   if (a.idType === USCC_ID_TYPE && !isValidUscc(id)) {
-    problems.push({ field: 'applicant.idNumber', message: 'The unified social credit code fails its GB 32100 check character; check it against the licence.' });
+    return [{ field: 'applicant.idNumber', message: 'The unified social credit code fails its GB 32100 check character; check it against the licence.' }];
   }
-  if (a.kind === 'NATURAL_PERSON' && (!a.familyName?.trim() || !a.givenName?.trim())) {
-    problems.push({ field: 'applicant.familyName', message: 'A natural person needs a family name and a given name as on the ID card.' });
-  }
-  if (a.kind === 'LEGAL_PERSON') {
-    if (!a.organizationName?.trim()) problems.push({ field: 'applicant.organizationName', message: 'A legal person needs its name as on its licence.' });
-    if (!a.legalRepresentative?.name?.trim()) problems.push({ field: 'applicant.legalRepresentative', message: 'A legal person needs its legal representative.' });
-  }
-  if (a.mobile !== undefined && a.mobile !== '' && !/^(1[3-9][0-9]{9}|\+[1-9][0-9]{6,14})$/.test(a.mobile)) {
-    problems.push({ field: 'applicant.mobile', message: 'The mobile number must be 11 digits starting 13–19, or +country code.' });
-  }
-  return problems;
+  return [];
 }
 
 /** The partner's checklist: every mandatory item is there unless it is tolerable (容缺); nothing unlisted. */
@@ -213,13 +214,20 @@ function checkMaterials(item: ServiceItem, command: CollectCaseCommand): IntakeP
   return problems;
 }
 
+/** Courier delivery is the item's to allow (the address and postcode themselves are the contract's). */
 function checkMailing(item: ServiceItem, command: CollectCaseCommand): IntakeProblem[] {
-  if (!command.mailing) return [];
-  const problems: IntakeProblem[] = [];
-  if (!item.supportsCourier) problems.push({ field: 'mailing', message: `${item.name} cannot be delivered by courier; the result is collected at the window.` });
-  if (!command.mailing.address.trim()) problems.push({ field: 'mailing.address', message: 'Enter the postal address for the result.' });
-  if (!/^[0-9]{6}$/.test(command.mailing.postcode)) problems.push({ field: 'mailing.postcode', message: 'The postcode has 6 digits.' });
-  return problems;
+  if (!command.mailing || item.supportsCourier) return [];
+  return [{ field: 'mailing', message: `${item.name} cannot be delivered by courier; the result is collected at the window.` }];
+}
+
+/** A contract violation's JSON pointer as the window's field name; materials are named by their code. */
+function fieldOf(pointer: string, command: CollectCaseCommand): string {
+  const parts = pointer.split('/').slice(1);
+  if (parts[0] === 'materials' && parts[1] !== undefined) {
+    const code = command.materials[Number(parts[1])]?.code;
+    if (code) return ['materials', code, ...parts.slice(2)].join('.');
+  }
+  return parts.join('.') || 'application';
 }
 
 /** The applicant in the version the district sends: 2.0.0 splits the name, 1.0.0 has one name. */
@@ -232,13 +240,12 @@ function applicantFor(version: string, a: IntakeApplicant): Record<string, unkno
     ...(a.kind === 'LEGAL_PERSON' && a.legalRepresentative ? { legalRepresentative: a.legalRepresentative } : {}),
   };
   const v2 = Number(version.split('.')[0]) >= 2;
-  if (a.kind === 'LEGAL_PERSON') return v2 ? { ...common, organizationName: a.organizationName!.trim() } : { ...common, name: a.organizationName!.trim() };
-  return v2
-    ? { ...common, familyName: a.familyName!.trim(), givenName: a.givenName!.trim() }
-    : { ...common, name: `${a.familyName!.trim()}${a.givenName!.trim()}` };
-}
-
-/** YYYYMMDD of the hall's day (China Standard Time, no daylight saving). */
-function localDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  // Blank names are left out, so the contract names the missing field.
+  const given = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+  const family = given(a.familyName);
+  const first = given(a.givenName);
+  const organization = given(a.organizationName);
+  if (a.kind === 'LEGAL_PERSON') return v2 ? { ...common, ...(organization ? { organizationName: organization } : {}) } : { ...common, ...(organization ? { name: organization } : {}) };
+  if (v2) return { ...common, ...(family ? { familyName: family } : {}), ...(first ? { givenName: first } : {}) };
+  return { ...common, ...(family || first ? { name: `${family ?? ''}${first ?? ''}` } : {}) };
 }

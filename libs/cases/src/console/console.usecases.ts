@@ -4,7 +4,7 @@ import { allowedActions } from '../catalogue/allowed-actions';
 import { GetCaseUseCase } from '../get-case/get-case.usecase';
 import { Clock } from '../ports/clock.port';
 import { ExchangePolicy } from '../ports/exchange-policy.port';
-import { CaseRecord, HandoffStore } from '../ports/handoff-store.port';
+import { CaseRecord, HandoffStore, StoredMessage } from '../ports/handoff-store.port';
 import type { StaffPrincipal } from '../staff/login.usecase';
 import { StaffStore } from '../staff/staff.ports';
 import { LedgerStore } from '../ports/ledger-store.port';
@@ -93,8 +93,8 @@ export class ConsoleQueriesUseCase {
     const audit = (result: string) =>
       this.staff.audit({ at: this.clock.now(), username: staff.username, district: staff.district, action: 'case.view', target: caseNumber, result, ip });
     try {
-      const view = await this.getCase.execute(staff.district, caseNumber);
-      const details = await this.timelineDetails(caseNumber);
+      const { view, messages } = await this.getCase.withMessages(staff.district, caseNumber);
+      const details = await this.timelineDetails(caseNumber, messages);
       await audit('OK');
       return {
         ...view,
@@ -112,12 +112,8 @@ export class ConsoleQueriesUseCase {
    * the gateway's receipt, and whether its ledger entry is already covered by a signed checkpoint
    * (then an inclusion proof can be fetched and checked offline).
    */
-  private async timelineDetails(caseNumber: string) {
-    const [messages, entries, checkpoint] = await Promise.all([
-      this.store.listCaseMessages(caseNumber),
-      this.ledger.findEntries({ caseNumber, limit: 1000 }),
-      this.ledger.latestCheckpoint(),
-    ]);
+  private async timelineDetails(caseNumber: string, messages: readonly StoredMessage[]) {
+    const [entries, checkpoint] = await Promise.all([this.ledger.findEntries({ caseNumber, limit: 1000 }), this.ledger.latestCheckpoint()]);
     const details = new Map<string, { officer: string | null; receiptDigest: string | null; ledger: { leafIndex: number | null; status: 'CHECKPOINTED' | 'SEQUENCED' | 'PENDING'; treeSize: number | null } | null }>();
     for (const m of messages) {
       const entry = entries.find((e) => e.entry.messageId === m.messageId && e.entry.kind === LedgerEntryKind.MESSAGE_ACCEPTED);

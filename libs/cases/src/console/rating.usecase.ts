@@ -62,9 +62,8 @@ export class RatingUseCase {
    */
   async followUps(staff: StaffPrincipal, limit = 200) {
     const out: Array<{ caseNumber: string; partner: string; itemName: string; messageId: string; target: string; round: number; level: string; indicatorCodes: string[]; comment: string | null; ratedAt: string }> = [];
-    for (const caseNumber of await this.dashboard.badlyRated(staff.district, limit)) {
-      const record = await this.store.findCase(caseNumber);
-      if (!record) continue;
+    for (const record of await this.dashboard.badlyRated(staff.district, limit)) {
+      const { caseNumber } = record;
       for (const m of await this.store.listCaseMessages(caseNumber)) {
         if (m.messageType !== MessageType.EVALUATION) continue;
         const p = this.payloadOf(m.sender, m.envelope);

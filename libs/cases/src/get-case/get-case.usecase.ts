@@ -16,12 +16,18 @@ export class GetCaseUseCase {
   ) {}
 
   async execute(district: string, caseNumber: string) {
+    return (await this.withMessages(district, caseNumber)).view;
+  }
+
+  /** The view and the stored messages it was drawn from, for callers that show more of each message. */
+  async withMessages(district: string, caseNumber: string) {
     const record = await this.store.findCase(caseNumber);
     if (!record) throw new CaseError(CaseErrorCode.CASE_NOT_FOUND, `No case ${caseNumber}.`);
     if (district !== record.collectingDistrict && district !== record.approvingDistrict) {
       throw new CaseError(CaseErrorCode.NOT_A_PARTY, `Only the two districts of case ${caseNumber} may see it.`);
     }
-    const timeline = (await this.store.listCaseMessages(caseNumber)).map((m) => ({
+    const messages = await this.store.listCaseMessages(caseNumber);
+    const timeline = messages.map((m) => ({
       messageId: m.messageId,
       messageType: m.messageType,
       sender: m.sender,
@@ -31,7 +37,7 @@ export class GetCaseUseCase {
       status: m.status,
       receiptId: m.receiptId,
     }));
-    return {
+    const view = {
       caseNumber: record.caseNumber,
       collaborationId: record.collaborationId,
       collectingDistrict: record.collectingDistrict,
@@ -58,5 +64,6 @@ export class GetCaseUseCase {
       allowedActions: allowedActions(record, district),
       timeline,
     };
+    return { view, messages };
   }
 }

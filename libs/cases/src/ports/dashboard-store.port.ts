@@ -40,6 +40,13 @@ export interface DashboardDeadlines {
   atRisk: DashboardDeadlineRow[];
 }
 
+export interface BadlyRatedCase {
+  caseNumber: string;
+  collectingDistrict: string;
+  approvingDistrict: string;
+  itemName: string;
+}
+
 /** The supervisor dashboard's aggregate reads. */
 export abstract class DashboardStore {
   /** Sums of the district's cases collected in [from, to), grouped by direction, partner and item. */
@@ -49,6 +56,6 @@ export abstract class DashboardStore {
    * at-risk horizon (`horizons`, per approving district; a district not listed has none).
    */
   abstract deadlines(district: string, now: Date, horizons: ReadonlyMap<string, Date>, limit: number): Promise<DashboardDeadlines>;
-  /** Case numbers of the district's cases (either side) whose latest window or handling rating is bad, newest first. */
-  abstract badlyRated(district: string, limit: number): Promise<string[]>;
+  /** The district's cases (either side) whose latest window or handling rating is bad, newest first. */
+  abstract badlyRated(district: string, limit: number): Promise<BadlyRatedCase[]>;
 }

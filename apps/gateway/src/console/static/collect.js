@@ -206,11 +206,8 @@ function application() {
 
 /** Field names the gateway uses in `problems`, mapped to the controls that hold them. */
 function controlFor(field) {
-  if (field === 'applicant.idNumber') return $('id-number');
-  if (field === 'applicant.familyName') return $('family-name');
-  if (field === 'applicant.organizationName') return $('org-name');
-  if (field === 'applicant.legalRepresentative') return $('legal-rep');
-  if (field === 'applicant.mobile') return $('mobile');
+  const applicantControls = { idNumber: 'id-number', idType: 'id-type', familyName: 'family-name', givenName: 'given-name', organizationName: 'org-name', legalRepresentative: 'legal-rep', mobile: 'mobile' };
+  if (field.startsWith('applicant.')) return $(applicantControls[field.split('.')[1]] ?? 'family-name');
   if (field.startsWith('mailing')) return field.endsWith('postcode') ? $('mail-postcode') : $('mail-address');
   if (field.startsWith('originalsMailed')) return $('waybill');
   const code = field.split('.')[1];

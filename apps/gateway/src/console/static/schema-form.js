@@ -587,6 +587,36 @@
     }
 
     /**
+     * Sends the file picked in `input` through options.upload, showing progress and the outcome; the
+     * gateway's reference, or undefined when there is no uploader or the upload failed (said in `status`).
+     * While it runs, `key` is in `uploading`, so the form is not sent half-uploaded.
+     */
+    async function uploadPicked(input, key, progress, status) {
+      const file = input.files[0];
+      if (typeof options.upload !== 'function') {
+        status.textContent = t.noUpload;
+        return undefined;
+      }
+      uploading.add(key);
+      progress.hidden = false;
+      progress.value = 0;
+      status.textContent = t.uploading(file.name);
+      try {
+        const reference = await options.upload(file, (fraction) => {
+          progress.value = fraction;
+        });
+        progress.value = 1;
+        return reference;
+      } catch (error) {
+        status.textContent = t.uploadFailed(error && error.message ? error.message : String(error));
+        return undefined;
+      } finally {
+        uploading.delete(key);
+        input.value = '';
+      }
+    }
+
+    /**
      * A field that holds only a file's digest (办结's e-certificate, 容缺受理's signed promise): a file
      * picker beside it uploads the file and writes its digest, so nobody copies 64 hex digits by hand.
      */
@@ -597,24 +627,12 @@
       const progress = h('progress', { max: '1', value: '0', 'aria-label': t.uploadProgress(text), hidden: true });
       const status = h('span', { class: 'sf-file-status', 'aria-live': 'polite' });
       input.addEventListener('change', async () => {
-        const file = input.files && input.files[0];
-        if (!file || typeof options.upload !== 'function') return;
-        uploading.add(control.id);
-        progress.hidden = false;
-        status.textContent = t.uploading(file.name);
-        try {
-          const ref = await options.upload(file, (fraction) => {
-            progress.value = fraction;
-          });
-          control.value = ref.digest;
-          status.textContent = `${t.uploaded}：${ref.name}`;
-          changed(extra)();
-        } catch (error) {
-          status.textContent = t.uploadFailed(error && error.message ? error.message : String(error));
-        } finally {
-          uploading.delete(control.id);
-          input.value = '';
-        }
+        if (!(input.files && input.files[0])) return;
+        const uploaded = await uploadPicked(input, control.id, progress, status);
+        if (!uploaded) return;
+        control.value = uploaded.digest;
+        status.textContent = `${t.uploaded}：${uploaded.name}`;
+        changed(extra)();
       });
       return h('div', { class: 'sf-digest-upload' }, label, input, progress, status);
     }
@@ -785,31 +803,13 @@
       };
       show();
       input.addEventListener('change', async () => {
-        const file = input.files && input.files[0];
-        if (!file) return;
-        if (typeof options.upload !== 'function') {
-          status.textContent = t.noUpload;
-          return;
-        }
-        uploading.add(pointer);
-        progress.hidden = false;
-        progress.value = 0;
-        status.textContent = t.uploading(file.name);
-        try {
-          ref = pick(
-            await options.upload(file, (fraction) => {
-              progress.value = fraction;
-            }),
-          );
-          progress.value = 1;
+        if (!(input.files && input.files[0])) return;
+        const uploaded = await uploadPicked(input, pointer, progress, status);
+        if (uploaded) {
+          ref = pick(uploaded);
           show();
-        } catch (error) {
-          status.textContent = t.uploadFailed(error && error.message ? error.message : String(error));
-        } finally {
-          uploading.delete(pointer);
-          input.value = '';
-          changed(extra)();
         }
+        changed(extra)();
       });
       clear.addEventListener('click', () => {
         ref = undefined;
